@@ -1,0 +1,1 @@
+"""JD Recovery Bot: helps victims of JD.com account theft get their money back."""

@@ -1,0 +1,137 @@
+"""Command line: run | console | flows diagram | flows check."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+
+from bot.engine.loader import FlowError
+from bot.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("bot")
+
+
+class RedactToken(logging.Filter):
+    """Remove the bot token from every log record, whatever logged it."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the message with the token masked."""
+        if self.token:
+            message = record.getMessage()
+            if self.token in message:
+                record.msg = message.replace(self.token, "<token>")
+                record.args = None
+        return True
+
+
+def setup_logging(settings: Settings) -> None:
+    """Log to stderr; keep HTTP client chatter (which names URLs) out of INFO."""
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    token = settings.bot_token.get_secret_value() if settings.bot_token else ""
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactToken(token))
+
+
+async def run_polling(settings: Settings) -> None:
+    """Connect to the Bot API with long polling until SIGTERM or SIGINT."""
+    from telegram import Update
+
+    from bot.app import build_application, build_services
+
+    assert settings.bot_token is not None
+    svc = await build_services(settings)
+    app = build_application(
+        svc, token=settings.bot_token.get_secret_value(), rate_limit=True, set_commands=True
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, timeout=20)
+        log.info("ready: polling %s", settings.api_base_url.rsplit("/", 1)[0])
+        await stop.wait()
+        log.info("stopping")
+        await app.updater.stop()
+        await app.stop()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and run the chosen mode."""
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    sub = parser.add_subparsers(dest="mode")
+    sub.add_parser("run", help="connect to Telegram (needs BOT_TOKEN)")
+    console = sub.add_parser("console", help="chat with the bot in this terminal, no token")
+    console.add_argument("--lang", default=None, help="zh-CN or en (default: from $LANG)")
+    flows = sub.add_parser("flows", help="work with flows/")
+    flows.add_argument("action", choices=["diagram", "check"])
+    args = parser.parse_args(argv)
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    setup_logging(settings)
+
+    mode = args.mode
+    if mode is None:
+        mode = "run" if settings.bot_token else "console"
+        if mode == "console":
+            print("BOT_TOKEN is not set: starting console mode "
+                  f"(database {settings.database_path}).", file=sys.stderr)
+    try:
+        if mode == "flows":
+            return flows_command(args.action)
+        if mode == "run":
+            if settings.bot_token is None:
+                print("error: setting BOT_TOKEN: required for run mode "
+                      "(or use: python -m bot console)", file=sys.stderr)
+                return 2
+            asyncio.run(run_polling(settings))
+            return 0
+        from bot.console import run_console
+
+        lang = getattr(args, "lang", None) or settings.default_locale
+        asyncio.run(run_console(settings, language_code=lang))
+        return 0
+    except FlowError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def flows_command(action: str) -> int:
+    """Print the diagram of the triage flow, or just validate it."""
+    from bot.engine.diagram import mermaid
+    from bot.engine.loader import load_flow
+    from bot.i18n import Translator
+
+    flow = load_flow(translator=Translator())
+    if action == "diagram":
+        print(mermaid(flow), end="")
+    else:
+        print("flows OK")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

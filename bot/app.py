@@ -1,0 +1,132 @@
+"""Composition root: settings + store + words + flow + handlers -> a PTB Application."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from telegram import BotCommand
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.engine.loader import load_flow
+from bot.handlers import general, triage
+from bot.i18n import Translator
+from bot.services import SERVICES_KEY, Services, services_of
+from bot.settings import SUPPORTED_LOCALES, Settings
+from bot.store.cases import Store
+from bot.store.db import Database
+
+log = logging.getLogger(__name__)
+
+App = Application[Any, Any, Any, Any, Any, Any]
+
+TRIAGE_BUTTONS = r"^(cs|sy|sd|tk|go|an|xs|xd|xt|rs|nc|sh):?"
+GENERAL_BUTTONS = r"^(lg|dl):"
+RETENTION_INTERVAL_S = 3600.0
+
+
+async def build_services(settings: Settings, clock: Callable[[], float] = time.time) -> Services:
+    """Open the database and load words and flow (a broken flow stops start-up here)."""
+    translator = Translator()
+    flow = load_flow(translator=translator)
+    db = await Database.open(settings.database_path)
+    return Services(settings=settings, db=db, store=Store(db), t=translator, flow=flow,
+                    clock=clock)
+
+
+def build_application(
+    svc: Services,
+    *,
+    token: str,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    rate_limit: bool = False,
+    set_commands: bool = False,
+) -> App:
+    """Build the Application with every handler, in an explicit order."""
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
+        Application.builder()
+        .token(token)
+        .base_url(svc.settings.api_base_url)
+        .base_file_url(svc.settings.api_file_url)
+        .post_init(_post_init(set_commands))
+        .post_shutdown(_post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    app: App = builder.build()
+    app.bot_data[SERVICES_KEY] = svc
+    register_handlers(app)
+    return app
+
+
+def register_handlers(app: App) -> None:
+    """Add the handlers. Order matters: commands, then buttons by prefix, then text."""
+    private = filters.ChatType.PRIVATE
+    commands: list[tuple[str, Any]] = [
+        ("start", triage.start),
+        ("new", triage.new_case),
+        ("case", triage.show_case),
+        ("cases", triage.list_cases),
+        ("cancel", triage.cancel),
+        ("help", general.help_command),
+        ("lang", general.lang),
+        ("privacy", general.privacy),
+        ("export", general.export),
+        ("delete", general.delete),
+    ]
+    for name, callback in commands:
+        app.add_handler(CommandHandler(name, callback))
+
+    app.add_handler(CallbackQueryHandler(triage.button, pattern=TRIAGE_BUTTONS))
+    app.add_handler(CallbackQueryHandler(general.button, pattern=GENERAL_BUTTONS))
+
+    # Feature modules (follow-ups, alerts) register here, before the catch-alls below.
+
+    # Any other button: stale or forged; answered with a clear message, nothing changes.
+    app.add_handler(CallbackQueryHandler(triage.button))
+    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, triage.text))
+    app.add_handler(MessageHandler(private & ~filters.StatusUpdate.ALL, general.other_message))
+    app.add_error_handler(general.on_error)
+
+
+def _post_init(set_commands: bool) -> Callable[[App], Any]:
+    async def post_init(app: App) -> None:
+        svc = services_of(app)
+        if app.job_queue is not None:
+            app.job_queue.run_repeating(
+                general.purge_job, interval=RETENTION_INTERVAL_S, first=5.0, name="retention"
+            )
+        if set_commands:
+            await publish_commands(app, svc)
+
+    return post_init
+
+
+async def publish_commands(app: App, svc: Services) -> None:
+    """Set the command menu in both languages (zh for Chinese clients, en for the rest)."""
+    for locale in SUPPORTED_LOCALES:
+        commands = [BotCommand(cmd, svc.t(locale, key)) for cmd, key in general.MENU]
+        if locale == "zh-CN":
+            await app.bot.set_my_commands(commands, language_code="zh")
+        else:
+            await app.bot.set_my_commands(commands)
+
+
+async def _post_shutdown(app: App) -> None:
+    await services_of(app).db.close()

@@ -1,0 +1,1 @@
+"""The flow engine: schema, loader and walker for the conversation data in flows/."""

@@ -1,0 +1,195 @@
+"""The triage flow as data: a closed pydantic schema for flows/triage.yaml."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,23}$")]
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$")]
+
+
+class Closed(BaseModel):
+    """Base of every flow model: unknown fields are errors, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Outcome(StrEnum):
+    """The verdict, from best to worst for the victim."""
+
+    COVERED = "covered"
+    AT_RISK = "at_risk"
+    EXCLUDED = "excluded"
+
+    @property
+    def severity(self) -> int:
+        """Order outcomes so the worst matched rule wins."""
+        return list(Outcome).index(self)
+
+
+class Condition(Closed):
+    """All given tests must hold; an empty condition always holds."""
+
+    symptoms_any: tuple[Id, ...] = ()
+    symptoms_only: tuple[Id, ...] = ()
+    answers: dict[Id, tuple[Id, ...]] = Field(default_factory=dict)
+    amount_at_least: Decimal | None = None
+    amount_known: bool | None = None
+
+    def uses_answers(self) -> bool:
+        """Tell whether this condition needs answers beyond the symptoms."""
+        return bool(self.answers) or self.amount_at_least is not None or (
+            self.amount_known is not None
+        )
+
+
+class Symptom(Closed):
+    """One thing a victim may see."""
+
+    id: Id
+    label: Key
+    money_moving: bool = False
+
+
+class Item(Closed):
+    """A checklist line (emergency step, evidence item, escalation channel) shown when ``when``."""
+
+    id: Id
+    text: Key
+    when: Condition = Condition()
+
+
+class Option(Closed):
+    """One answer button of a choice question."""
+
+    id: Id
+    label: Key
+
+
+class SymptomsStep(Closed):
+    """Multi-select of symptoms with toggle buttons and a Done button."""
+
+    kind: Literal["symptoms"]
+    id: Id
+    prompt: Key
+    next: Id
+
+
+class EmergencyStep(Closed):
+    """The tailored emergency checklist, shown before any question."""
+
+    kind: Literal["emergency"]
+    id: Id
+    prompt: Key
+    next: Id
+
+
+class ChoiceStep(Closed):
+    """A question answered with one button."""
+
+    kind: Literal["choice"]
+    id: Id
+    prompt: Key
+    options: tuple[Option, ...] = Field(min_length=2, max_length=12)
+    next: Id
+
+
+class AmountStep(Closed):
+    """A question answered with an amount of money typed as text."""
+
+    kind: Literal["amount"]
+    id: Id
+    prompt: Key
+    invalid: Key
+    unknown_label: Key
+    next: Id
+
+
+class VerdictStep(Closed):
+    """The end of triage: verdict, evidence checklist, claim guide, escalation."""
+
+    kind: Literal["verdict"]
+    id: Id
+    prompt: Key
+
+
+Step = Annotated[
+    SymptomsStep | EmergencyStep | ChoiceStep | AmountStep | VerdictStep,
+    Field(discriminator="kind"),
+]
+
+
+class Rule(Closed):
+    """A verdict rule: when it holds, its reason is shown and its outcome counts."""
+
+    id: Id
+    when: Condition
+    outcome: Outcome
+    reason: Key
+
+
+class Verdict(Closed):
+    """How the verdict is derived: the worst outcome among matching rules, else the default."""
+
+    default: Outcome
+    default_reason: Key
+    rules: tuple[Rule, ...]
+    labels: dict[Outcome, Key]
+
+
+class Flow(Closed):
+    """The whole triage flow."""
+
+    version: Literal[1]
+    start: Id
+    symptoms: tuple[Symptom, ...] = Field(min_length=1, max_length=20)
+    emergency: tuple[Item, ...]
+    steps: tuple[Step, ...]
+    verdict: Verdict
+    evidence: tuple[Item, ...]
+    claim: tuple[Key, ...]
+    escalation: tuple[Item, ...]
+
+    def step(self, step_id: str) -> Step:
+        """Return a step by id."""
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+    def step_index(self, step_id: str) -> int:
+        """Return the position of a step (used in compact callback data)."""
+        for i, step in enumerate(self.steps):
+            if step.id == step_id:
+                return i
+        raise KeyError(step_id)
+
+    def symptom_ids(self) -> list[str]:
+        """Return symptom ids in display order."""
+        return [s.id for s in self.symptoms]
+
+    def message_keys(self) -> Iterator[str]:
+        """Yield every message key the flow refers to."""
+        for symptom in self.symptoms:
+            yield symptom.label
+        for group in (self.emergency, self.evidence, self.escalation):
+            for item in group:
+                yield item.text
+        for item in (*self.emergency, *self.evidence):
+            yield item.text + "-short"  # the button label of a checklist item
+        for step in self.steps:
+            yield step.prompt
+            if isinstance(step, ChoiceStep):
+                yield from (o.label for o in step.options)
+            if isinstance(step, AmountStep):
+                yield step.invalid
+                yield step.unknown_label
+        yield self.verdict.default_reason
+        yield from (r.reason for r in self.verdict.rules)
+        yield from self.verdict.labels.values()
+        yield from self.claim

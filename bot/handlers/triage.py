@@ -1,0 +1,472 @@
+"""The first conversation: consent, symptoms, emergency steps, questions, verdict and plan.
+
+State lives in SQLite only (the case's ``step``), so any message or button can be handled
+after a restart; each change is committed before the reply that depends on it is sent.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import CallbackQuery, Update
+from telegram.ext import ContextTypes
+
+from bot.callbacks import BadCallback, Callback, parse
+from bot.engine.schema import AmountStep, ChoiceStep, EmergencyStep, SymptomsStep, VerdictStep
+from bot.engine.walker import next_step, verdict
+from bot.handlers.common import Who, edit, edit_keyboard, is_private, send, who
+from bot.handlers.views import (
+    STATUS_KEYS,
+    AnonDone,
+    AnonTick,
+    AnonToggle,
+    Answer,
+    Consent,
+    NewCase,
+    Proceed,
+    Resume,
+    Screen,
+    Show,
+    SymptomsDone,
+    Tick,
+    Toggle,
+    kb,
+)
+from bot.money import AmountError, format_amount, parse_amount
+from bot.safety import find_secrets
+from bot.store.cases import AMOUNT_KEY, CaseRow, CaseStatus
+
+log = logging.getLogger(__name__)
+
+
+# ---- entry points ----------------------------------------------------------------------------
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Greet; ask for consent, offer to continue an open case, or open a new one."""
+    me = await who(update, context)
+    if me is None:
+        return
+    if not is_private(update):
+        await send(update, context, Screen(me.t("private-only")))
+        return
+    if me.row is None or not me.row.consented:
+        await send(update, context, me.views.welcome())
+        return
+    case = await me.svc.store.current_case(me.row)
+    if case is not None and case.status is not CaseStatus.CLOSED:
+        await send(update, context, me.views.resume_offer(case))
+        return
+    await open_case(update, context, me)
+
+
+async def new_case(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Open another case (after consent)."""
+    me = await who(update, context)
+    if me is None:
+        return
+    if not is_private(update):
+        await send(update, context, Screen(me.t("private-only")))
+        return
+    if me.row is None or not me.row.consented:
+        await send(update, context, me.views.welcome())
+        return
+    await open_case(update, context, me)
+
+
+async def open_case(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who) -> None:
+    """Create a case, commit it, then ask for symptoms."""
+    case = await me.svc.store.create_case(me.user.id, me.svc.flow.start, me.svc.now())
+    await send(update, context, me.views.symptoms(case))
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Leave the current question; the case stays where it was."""
+    me = await who(update, context)
+    if me is None or not is_private(update):
+        return
+    case = await me.svc.store.current_case(me.row) if me.row else None
+    if case is None or case.step is None or case.paused:
+        await send(update, context, Screen(me.t("cancel-nothing")))
+        return
+    case.paused = True
+    await me.svc.store.save_case(case, me.svc.now())
+    await send(update, context, Screen(me.t("cancel-done", case=case.id)))
+
+
+async def show_case(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the current case with its progress and history."""
+    me = await who(update, context)
+    if me is None or not is_private(update):
+        return
+    case = await me.svc.store.current_case(me.row) if me.row else None
+    if case is None:
+        await send(update, context, Screen(me.t("case-none")))
+        return
+    events = await me.svc.store.events(case.id)
+    await send(update, context, me.views.case_summary(case, events))
+
+
+async def list_cases(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the user's cases with a button to open each."""
+    me = await who(update, context)
+    if me is None or not is_private(update):
+        return
+    cases = await me.svc.store.list_cases(me.user.id) if me.row else []
+    if not cases:
+        await send(update, context, Screen(me.t("case-none")))
+        return
+    current = me.row.current_case if me.row else None
+    lines = [
+        me.t(
+            "cases-line",
+            case=c.id,
+            date=me.svc.fmt_time(c.created_at),
+            status=me.t(STATUS_KEYS[c.status]),
+            current="yes" if c.id == current else "no",
+        )
+        for c in cases[:20]
+    ]
+    rows = [[(me.t("btn-open-case", case=c.id), Show(case=c.id, what="s"))] for c in cases[:20]]
+    await send(update, context, Screen(me.t("cases-title") + "\n\n" + "\n".join(lines), kb(rows)))
+
+
+# ---- text answers ----------------------------------------------------------------------------
+
+
+async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Handle typed text in private: refuse secrets, take amounts, otherwise guide."""
+    message = update.effective_message
+    me = await who(update, context)
+    if me is None or message is None or message.text is None:
+        return
+    case = await me.svc.store.current_case(me.row) if me.row and me.row.consented else None
+    waiting = None if case is None or case.paused or case.step is None else me.svc.flow.step(
+        case.step
+    )
+    secrets = find_secrets(message.text, expecting_number=isinstance(waiting, AmountStep))
+    if secrets:
+        # Nothing of the message is kept; try to remove it from the chat too.
+        try:
+            await message.delete()
+        except Exception:
+            log.debug("could not delete a message with a secret")
+        await send(update, context, Screen(me.t("secret-warning")))
+        return
+    if case is None or waiting is None:
+        await send(update, context, Screen(me.t("fallback-idle")))
+        return
+    if isinstance(waiting, AmountStep):
+        try:
+            amount = parse_amount(message.text)
+        except AmountError:
+            await send(update, context, Screen(me.t(waiting.invalid)))
+            return
+        case.amount = amount
+        case.answers = {**case.answers, AMOUNT_KEY: "known"}
+        await advance(update, context, me, case, waiting.id, event="answered",
+                      step=waiting.id, answer=format_amount(amount))
+        return
+    # A question with buttons is open: point at the buttons and show them again.
+    await send(update, context, Screen(me.t("fallback-use-buttons")))
+    await show_step(update, context, me, case)
+
+
+# ---- the walk --------------------------------------------------------------------------------
+
+
+async def show_step(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
+                    case: CaseRow) -> None:
+    """Send the screen of the step a case stands at."""
+    if case.step is None:
+        await send(update, context, me.views.plan_footer(case))
+        return
+    step = me.svc.flow.step(case.step)
+    if isinstance(step, SymptomsStep):
+        await send(update, context, me.views.symptoms(case))
+    elif isinstance(step, EmergencyStep):
+        await send(update, context, me.views.emergency(case, with_proceed=True))
+    elif isinstance(step, ChoiceStep | AmountStep):
+        await send(update, context, me.views.question(case, step.id))
+    elif isinstance(step, VerdictStep):
+        await finish(update, context, me, case)
+
+
+async def advance(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, case: CaseRow,
+                  from_step: str, event: str | None = None, **data: str) -> None:
+    """Move a case past ``from_step``, commit, then show what comes next."""
+    nxt = next_step(me.svc.flow, from_step)
+    case.step = None if nxt is None else nxt.id
+    case.paused = False
+    if isinstance(nxt, VerdictStep):
+        await finish(update, context, me, case, event=event, **data)
+        return
+    await me.svc.store.save_case(case, me.svc.now(), event, **data)
+    await show_step(update, context, me, case)
+
+
+async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, case: CaseRow,
+                 event: str | None = None, **data: str) -> None:
+    """Store the verdict and plan, run the planned-case hooks, then send the plan."""
+    svc = me.svc
+    result = verdict(svc.flow, case.facts())
+    case.verdict = result.outcome.value
+    case.step = None
+    case.status = CaseStatus.PLANNED
+    now = svc.now()
+    if event:
+        await svc.store.add_event(case.id, event, now, **data)
+    await svc.store.save_case(case, now, "verdict", outcome=result.outcome.value,
+                              rules=",".join(result.rule_ids))
+    for hook in svc.hooks.case_planned:
+        await hook(case)
+    views = me.views
+    for screen in (views.verdict(case), views.evidence(case), views.claim(case),
+                   views.escalation(case), views.plan_footer(case)):
+        await send(update, context, screen)
+
+
+async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
+                 case: CaseRow) -> None:
+    """Make a case current and unpaused, then show its step."""
+    assert me.row is not None
+    if me.row.current_case != case.id:
+        await me.svc.store.set_current(me.user.id, case.id, me.svc.now())
+    if case.paused:
+        case.paused = False
+        await me.svc.store.save_case(case, me.svc.now())
+    await show_step(update, context, me, case)
+
+
+# ---- buttons ---------------------------------------------------------------------------------
+
+
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Route a triage button press; stale, foreign or forged buttons change nothing."""
+    query = update.callback_query
+    me = await who(update, context)
+    if query is None or me is None:
+        return
+    try:
+        data = parse(query.data)
+    except BadCallback:
+        await query.answer(me.t("button-stale"), show_alert=True)
+        return
+    await on_button(update, context, me, query, data)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
+                    query: CallbackQuery, data: Callback) -> None:
+    """Handle one parsed triage button."""
+    svc = me.svc
+    flow = svc.flow
+    if isinstance(data, Consent):
+        await on_consent(update, context, me, query, data)
+        return
+    if isinstance(data, AnonToggle | AnonDone | AnonTick):
+        await on_anon(update, context, me, query, data)
+        return
+    if isinstance(data, NewCase):
+        await query.answer()
+        if me.row is None or not me.row.consented:
+            await send(update, context, me.views.welcome())
+            return
+        await edit_keyboard(query, Screen(""))
+        await open_case(update, context, me)
+        return
+
+    case_id = getattr(data, "case", None)
+    case = await svc.store.get_case(case_id) if isinstance(case_id, int) else None
+    if case is None or case.user_id != me.user.id or me.row is None or not me.row.consented:
+        await query.answer(me.t("button-foreign"), show_alert=True)
+        return
+
+    if isinstance(data, Resume):
+        await query.answer()
+        await edit_keyboard(query, Screen(""))
+        await resume(update, context, me, case)
+    elif isinstance(data, Show):
+        await query.answer()
+        await on_show(update, context, me, case, data)
+    elif isinstance(data, Toggle):
+        if case.step != flow.start or not 0 <= data.i < len(flow.symptoms):
+            await query.answer(me.t("button-stale"), show_alert=True)
+            return
+        sid = flow.symptoms[data.i].id
+        chosen = set(case.symptoms) ^ {sid}
+        case.symptoms = [s for s in flow.symptom_ids() if s in chosen]
+        await svc.store.save_case(case, svc.now())
+        await query.answer()
+        await edit_keyboard(query, me.views.symptoms(case))
+    elif isinstance(data, SymptomsDone):
+        if case.step != flow.start:
+            await query.answer(me.t("button-stale"), show_alert=True)
+            return
+        if not case.symptoms:
+            await query.answer(me.t("symptoms-none"), show_alert=True)
+            return
+        await query.answer()
+        nxt = next_step(flow, flow.start)
+        assert nxt is not None
+        case.step = nxt.id
+        case.paused = False
+        await svc.store.save_case(case, svc.now(), "symptoms", symptoms=",".join(case.symptoms))
+        await edit(query, me.views.symptoms_chosen(case.symptoms))
+        await show_step(update, context, me, case)
+    elif isinstance(data, Tick):
+        await on_tick(update, context, me, query, case, data)
+    elif isinstance(data, Proceed):
+        if case.step is None or data.step != flow.step_index(case.step):
+            await query.answer(me.t("button-stale"), show_alert=True)
+            return
+        await query.answer()
+        await edit_keyboard(query, me.views.emergency(case, with_proceed=False))
+        await advance(update, context, me, case, case.step)
+    elif isinstance(data, Answer):
+        await on_answer(update, context, me, query, case, data)
+    else:
+        await query.answer(me.t("button-stale"), show_alert=True)
+
+
+async def on_show(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, case: CaseRow,
+                  data: Show) -> None:
+    """Send one part of a case's plan."""
+    views = me.views
+    if data.what == "s":
+        assert me.row is not None
+        if me.row.current_case != case.id:
+            await me.svc.store.set_current(me.user.id, case.id, me.svc.now())
+        await send(update, context, views.case_summary(case, await me.svc.store.events(case.id)))
+    elif data.what == "e":
+        await send(update, context, views.emergency(case, with_proceed=False))
+    elif case.verdict is None:
+        await send(update, context, Screen(me.t("plan-not-ready")))
+    elif data.what == "v":
+        await send(update, context, views.evidence(case))
+    elif data.what == "c":
+        await send(update, context, views.claim(case))
+    else:
+        await send(update, context, views.escalation(case))
+
+
+async def on_tick(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
+                  query: CallbackQuery, case: CaseRow, data: Tick) -> None:
+    """Tick an emergency step or evidence item and redraw the checklist."""
+    views = me.views
+    if data.list == "e":
+        items = dict(views.emergency_items(case.symptoms))
+        if data.i not in items or not case.symptoms:
+            await query.answer(me.t("button-stale"), show_alert=True)
+            return
+        item_id = items[data.i].id
+        done = set(case.emergency_done) ^ {item_id}
+        case.emergency_done = [it.id for it in items.values() if it.id in done]
+        all_done = len(case.emergency_done) == len(items)
+        await me.svc.store.save_case(
+            case, me.svc.now(), "emergency_done" if all_done and item_id in done else None
+        )
+        await query.answer(me.t("tick-saved"))
+        proceed = case.step == "emergency"
+        await edit(query, views.emergency(case, with_proceed=proceed))
+        return
+    items = dict(views.evidence_items(case)) if case.verdict is not None else {}
+    if data.i not in items:
+        await query.answer(me.t("button-stale"), show_alert=True)
+        return
+    item_id = items[data.i].id
+    done = set(case.evidence_done) ^ {item_id}
+    case.evidence_done = [it.id for it in items.values() if it.id in done]
+    await me.svc.store.save_case(case, me.svc.now())
+    await query.answer(me.t("tick-saved"))
+    await edit(query, views.evidence(case))
+
+
+async def on_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
+                    query: CallbackQuery, case: CaseRow, data: Answer) -> None:
+    """Take a button answer to the question the case is waiting on."""
+    flow = me.svc.flow
+    if case.step is None or data.step != flow.step_index(case.step):
+        await query.answer(me.t("button-stale"), show_alert=True)
+        return
+    step = flow.step(case.step)
+    if isinstance(step, ChoiceStep) and 0 <= data.opt < len(step.options):
+        option = step.options[data.opt]
+        case.answers = {**case.answers, step.id: option.id}
+        label = me.t(option.label)
+        answer = option.id
+    elif isinstance(step, AmountStep) and data.opt == -1:
+        case.amount = None
+        case.answers = {**case.answers, AMOUNT_KEY: "unknown"}
+        label = me.t(step.unknown_label)
+        answer = "unknown"
+    else:
+        await query.answer(me.t("button-stale"), show_alert=True)
+        return
+    await query.answer()
+    # Commit first: the edit below is the acknowledgement the user sees.
+    nxt = next_step(flow, step.id)
+    if isinstance(nxt, VerdictStep):
+        await me.svc.store.add_event(case.id, "answered", me.svc.now(), step=step.id,
+                                     answer=answer)
+        case.step = nxt.id
+        await me.svc.store.save_case(case, me.svc.now())
+        await edit(query, me.views.answered(step.id, label))
+        await finish(update, context, me, case)
+        return
+    case.step = None if nxt is None else nxt.id
+    case.paused = False
+    await me.svc.store.save_case(case, me.svc.now(), "answered", step=step.id, answer=answer)
+    await edit(query, me.views.answered(step.id, label))
+    await show_step(update, context, me, case)
+
+
+async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
+                     query: CallbackQuery, data: Consent) -> None:
+    """Record consent and open a case, or give emergency help without storing anything."""
+    await query.answer()
+    await edit_keyboard(query, Screen(""))
+    if not data.yes:
+        await send(update, context, me.views.anon_symptoms(0))
+        return
+    svc = me.svc
+    if me.row is None or not me.row.consented:
+        await svc.store.give_consent(me.user.id, me.locale, svc.now())
+        me.row = await svc.store.get_user(me.user.id)
+        await send(update, context, Screen(me.t("consent-thanks")))
+    assert me.row is not None
+    case = await svc.store.current_case(me.row)
+    if case is not None and case.status is not CaseStatus.CLOSED:
+        await resume(update, context, me, case)
+        return
+    await open_case(update, context, me)
+
+
+async def on_anon(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
+                  query: CallbackQuery, data: AnonToggle | AnonDone | AnonTick) -> None:
+    """Walk symptoms and emergency steps with all state in the buttons, storing nothing."""
+    views = me.views
+    limit = 1 << len(me.svc.flow.symptoms)
+    if not 0 <= data.mask < limit:
+        await query.answer(me.t("button-stale"), show_alert=True)
+        return
+    if isinstance(data, AnonToggle):
+        if not 0 <= data.i < len(me.svc.flow.symptoms):
+            await query.answer(me.t("button-stale"), show_alert=True)
+            return
+        await query.answer()
+        await edit_keyboard(query, views.anon_symptoms(data.mask ^ (1 << data.i)))
+    elif isinstance(data, AnonDone):
+        if data.mask == 0:
+            await query.answer(me.t("symptoms-none"), show_alert=True)
+            return
+        await query.answer()
+        await edit(query, views.symptoms_chosen(views.mask_to_ids(data.mask)))
+        await send(update, context, views.anon_emergency(data.mask, 0))
+        await send(update, context, views.anon_after())
+    else:
+        valid = {i for i, _ in views.emergency_items(views.mask_to_ids(data.mask))}
+        if data.i not in valid:
+            await query.answer(me.t("button-stale"), show_alert=True)
+            return
+        await query.answer()
+        await edit(query, views.anon_emergency(data.mask, data.done ^ (1 << data.i)))

@@ -1,0 +1,449 @@
+"""Render triage screens: text (HTML) plus inline keyboards, from the flow and the catalogue."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Literal
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import Callback, register
+from bot.engine.schema import AmountStep, ChoiceStep, Item, Outcome
+from bot.engine.walker import Answers, items_for, money_moving, verdict
+from bot.money import format_amount
+from bot.services import Services
+from bot.store.cases import CaseRow, CaseStatus, EventRow
+
+MAX_TEXT = 4096
+
+# ---- callback data ---------------------------------------------------------------------------
+
+
+@register
+class Consent(Callback):
+    """Agree to storage (yes) or get emergency steps without storing anything (no)."""
+
+    prefix = "cs"
+    yes: bool
+
+
+@register
+class SetLang(Callback):
+    """Choose the interface language."""
+
+    prefix = "lg"
+    locale: Literal["zh-CN", "en"]
+
+
+@register
+class Toggle(Callback):
+    """Toggle symptom ``i`` of a case."""
+
+    prefix = "sy"
+    case: int
+    i: int
+
+
+@register
+class SymptomsDone(Callback):
+    """Finish choosing symptoms."""
+
+    prefix = "sd"
+    case: int
+
+
+@register
+class Tick(Callback):
+    """Tick or untick item ``i`` of a case's emergency (e) or evidence (v) checklist."""
+
+    prefix = "tk"
+    case: int
+    list: Literal["e", "v"]
+    i: int
+
+
+@register
+class Proceed(Callback):
+    """Leave step ``step`` (by index) for the next one."""
+
+    prefix = "go"
+    case: int
+    step: int
+
+
+@register
+class Answer(Callback):
+    """Answer option ``opt`` of choice step ``step``; opt -1 means "not sure" on an amount."""
+
+    prefix = "an"
+    case: int
+    step: int
+    opt: int
+
+
+@register
+class AnonToggle(Callback):
+    """Toggle a symptom without storing anything: the selection travels in ``mask``."""
+
+    prefix = "xs"
+    mask: int
+    i: int
+
+
+@register
+class AnonDone(Callback):
+    """Finish an unstored symptom selection."""
+
+    prefix = "xd"
+    mask: int
+
+
+@register
+class AnonTick(Callback):
+    """Tick an emergency step without storing anything: ticks travel in ``done``."""
+
+    prefix = "xt"
+    mask: int
+    done: int
+    i: int
+
+
+@register
+class Resume(Callback):
+    """Continue a case at its current step."""
+
+    prefix = "rs"
+    case: int
+
+
+@register
+class NewCase(Callback):
+    """Open another case."""
+
+    prefix = "nc"
+
+
+@register
+class Show(Callback):
+    """Show part of a case's plan: emergency, evidence, claim guide, escalation, summary."""
+
+    prefix = "sh"
+    case: int
+    what: Literal["e", "v", "c", "x", "s"]
+
+
+@register
+class ConfirmDelete(Callback):
+    """Confirm or abort deleting all of the user's data."""
+
+    prefix = "dl"
+    yes: bool
+
+
+# ---- rendering -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Screen:
+    """A message to send: HTML text and an optional keyboard."""
+
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+
+
+def kb(rows: Sequence[Sequence[tuple[str, Callback]]]) -> InlineKeyboardMarkup:
+    """Build an inline keyboard from (label, callback) rows."""
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(label, callback_data=cb.pack()) for label, cb in row]
+        for row in rows
+    ])
+
+
+def mark(done: bool) -> str:
+    """Return the tick mark used on checklist buttons."""
+    return "✅" if done else "▫️"
+
+
+class Views:
+    """Screens of the triage, in one locale."""
+
+    def __init__(self, svc: Services, locale: str) -> None:
+        self.svc = svc
+        self.locale = locale
+        self.flow = svc.flow
+
+    def t(self, key: str, **variables: str | int) -> str:
+        """Format a message in this view's locale."""
+        return self.svc.t(self.locale, key, **variables)
+
+    def short(self, item: Item) -> str:
+        """Return the short button label of a checklist item."""
+        return self.t(item.text + "-short")
+
+    # -- welcome and consent
+    def welcome(self) -> Screen:
+        """Welcome, what the bot does, the privacy notice and the consent buttons."""
+        return Screen(
+            self.t("welcome") + "\n\n" + self.t("privacy-short"),
+            kb([
+                [(self.t("btn-consent-yes"), Consent(yes=True))],
+                [(self.t("btn-consent-no"), Consent(yes=False))],
+            ]),
+        )
+
+    def resume_offer(self, case: CaseRow) -> Screen:
+        """Offer to continue an open case or start another."""
+        return Screen(
+            self.t("resume-offer", case=case.id, step=self.step_name(case)),
+            kb([
+                [(self.t("btn-resume"), Resume(case=case.id))],
+                [(self.t("btn-new-case"), NewCase())],
+            ]),
+        )
+
+    def step_name(self, case: CaseRow) -> str:
+        """Name the step a case stands at."""
+        if case.step is None:
+            return self.t("step-plan-ready")
+        return self.t(STEP_NAME_KEYS[self.flow.step(case.step).kind])
+
+    # -- symptoms
+    def symptom_labels(self, chosen: Sequence[str]) -> str:
+        """List chosen symptoms, one per line."""
+        labels = [self.t(s.label) for s in self.flow.symptoms if s.id in chosen]
+        return "\n".join(f"• {label}" for label in labels)
+
+    def symptoms(self, case: CaseRow) -> Screen:
+        """The symptom multi-select for a stored case."""
+        step = self.flow.step(self.flow.start)
+        rows: list[list[tuple[str, Callback]]] = [
+            [(f"{mark(s.id in case.symptoms)} {self.t(s.label)}", Toggle(case=case.id, i=i))]
+            for i, s in enumerate(self.flow.symptoms)
+        ]
+        rows.append([(self.t("btn-done"), SymptomsDone(case=case.id))])
+        return Screen(self.t(step.prompt), kb(rows))
+
+    def anon_symptoms(self, mask: int) -> Screen:
+        """The symptom multi-select without storage (state in the buttons)."""
+        step = self.flow.step(self.flow.start)
+        rows: list[list[tuple[str, Callback]]] = [
+            [(f"{mark(bool(mask >> i & 1))} {self.t(s.label)}", AnonToggle(mask=mask, i=i))]
+            for i, s in enumerate(self.flow.symptoms)
+        ]
+        rows.append([(self.t("btn-done"), AnonDone(mask=mask))])
+        return Screen(self.t(step.prompt) + "\n\n" + self.t("anon-note"), kb(rows))
+
+    def symptoms_chosen(self, chosen: Sequence[str]) -> Screen:
+        """The symptom message once closed: what was chosen, no buttons."""
+        return Screen(self.t("symptoms-chosen") + "\n" + self.symptom_labels(chosen))
+
+    # -- emergency
+    def emergency_items(self, symptoms: Sequence[str]) -> list[tuple[int, Item]]:
+        """Return (global index, item) of the emergency steps that apply."""
+        facts = Answers(symptoms=frozenset(symptoms))
+        applicable = {item.id for item in items_for(self.flow.emergency, facts)}
+        return [(i, it) for i, it in enumerate(self.flow.emergency) if it.id in applicable]
+
+    def emergency_text(self, symptoms: Sequence[str], done: Sequence[str]) -> str:
+        """The numbered emergency steps, urgent header first when money may be moving."""
+        head = self.t(self.flow.step("emergency").prompt)
+        if money_moving(self.flow, Answers(symptoms=frozenset(symptoms))):
+            head = self.t("emergency-urgent") + "\n\n" + head
+        lines = [
+            f"{mark(item.id in done)} <b>{n}.</b> {self.t(item.text)}"
+            for n, (_, item) in enumerate(self.emergency_items(symptoms), 1)
+        ]
+        return head + "\n\n" + "\n\n".join(lines)
+
+    def emergency(self, case: CaseRow, *, with_proceed: bool) -> Screen:
+        """The emergency checklist of a stored case, with tick buttons."""
+        rows: list[list[tuple[str, Callback]]] = [
+            [(f"{mark(item.id in case.emergency_done)} {self.short(item)}",
+              Tick(case=case.id, list="e", i=i))]
+            for i, item in self.emergency_items(case.symptoms)
+        ]
+        if with_proceed:
+            step = self.flow.step_index("emergency")
+            rows.append([(self.t("btn-proceed"), Proceed(case=case.id, step=step))])
+        return Screen(self.emergency_text(case.symptoms, case.emergency_done), kb(rows))
+
+    def anon_emergency(self, mask: int, done: int) -> Screen:
+        """The emergency checklist without storage (ticks in the buttons)."""
+        symptoms = self.mask_to_ids(mask)
+        items = self.emergency_items(symptoms)
+        done_ids = [it.id for i, it in items if done >> i & 1]
+        rows: list[list[tuple[str, Callback]]] = [
+            [(f"{mark(bool(done >> i & 1))} {self.short(item)}",
+              AnonTick(mask=mask, done=done, i=i))]
+            for i, item in items
+        ]
+        return Screen(self.emergency_text(symptoms, done_ids), kb(rows))
+
+    def mask_to_ids(self, mask: int) -> list[str]:
+        """Decode a symptom bit mask to ids."""
+        return [s.id for i, s in enumerate(self.flow.symptoms) if mask >> i & 1]
+
+    def anon_after(self) -> Screen:
+        """After unstored emergency steps: what consent would add."""
+        return Screen(
+            self.t("anon-after"),
+            kb([[(self.t("btn-consent-yes"), Consent(yes=True))]]),
+        )
+
+    # -- questions
+    def question(self, case: CaseRow, step_id: str) -> Screen:
+        """A triage question with its answer buttons."""
+        step = self.flow.step(step_id)
+        index = self.flow.step_index(step_id)
+        if isinstance(step, ChoiceStep):
+            rows: list[list[tuple[str, Callback]]] = [
+                [(self.t(o.label), Answer(case=case.id, step=index, opt=n))]
+                for n, o in enumerate(step.options)
+            ]
+            return Screen(self.t(step.prompt), kb(rows))
+        if isinstance(step, AmountStep):
+            return Screen(
+                self.t(step.prompt),
+                kb([[(self.t(step.unknown_label), Answer(case=case.id, step=index, opt=-1))]]),
+            )
+        raise ValueError(f"step {step_id} is not a question")
+
+    def answered(self, step_id: str, answer_label: str) -> Screen:
+        """A question once answered: the question and the answer, no buttons."""
+        step = self.flow.step(step_id)
+        return Screen(f"{self.t(step.prompt)}\n\n✅ <b>{escape(answer_label)}</b>")
+
+    # -- the plan
+    def verdict(self, case: CaseRow) -> Screen:
+        """The verdict with its reasons, honest that nothing is promised."""
+        result = verdict(self.flow, case.facts())
+        reasons = "\n".join(f"• {self.t(r)}" for r in result.reasons)
+        amount = (
+            self.t("verdict-amount", amount=format_amount(case.amount))
+            if case.amount is not None else self.t("verdict-amount-unknown")
+        )
+        text = "\n\n".join([
+            self.t(self.flow.step("verdict").prompt, case=case.id),
+            f"<b>{self.t(self.flow.verdict.labels[result.outcome])}</b>",
+            reasons,
+            amount,
+            self.t("verdict-disclaimer"),
+        ])
+        return Screen(text)
+
+    def evidence_items(self, case: CaseRow) -> list[tuple[int, Item]]:
+        """Return (global index, item) of the evidence items that apply to a case."""
+        applicable = {it.id for it in items_for(self.flow.evidence, case.facts())}
+        return [(i, it) for i, it in enumerate(self.flow.evidence) if it.id in applicable]
+
+    def evidence(self, case: CaseRow) -> Screen:
+        """The evidence checklist of a case with tick buttons."""
+        items = self.evidence_items(case)
+        lines = [
+            f"{mark(item.id in case.evidence_done)} <b>{n}.</b> {self.t(item.text)}"
+            for n, (_, item) in enumerate(items, 1)
+        ]
+        rows: list[list[tuple[str, Callback]]] = [
+            [(f"{mark(item.id in case.evidence_done)} {self.short(item)}",
+              Tick(case=case.id, list="v", i=i))]
+            for i, item in items
+        ]
+        text = self.t("evidence-intro") + "\n\n" + "\n".join(lines) + "\n\n" + self.t(
+            "evidence-never"
+        )
+        return Screen(text, kb(rows))
+
+    def claim(self, case: CaseRow) -> Screen:
+        """The in-app claim guide."""
+        steps = [f"<b>{n}.</b> {self.t(key)}" for n, key in enumerate(self.flow.claim, 1)]
+        return Screen(self.t("claim-intro") + "\n\n" + "\n".join(steps))
+
+    def escalation(self, case: CaseRow) -> Screen:
+        """Where to go if JD refuses or does not answer."""
+        items = items_for(self.flow.escalation, case.facts())
+        lines = [f"• {self.t(item.text)}" for item in items]
+        return Screen(self.t("escalate-intro") + "\n\n" + "\n".join(lines))
+
+    def plan_footer(self, case: CaseRow) -> Screen:
+        """What to do next, with buttons to reopen each part of the plan."""
+        return Screen(self.t("plan-footer", case=case.id), self.case_buttons(case))
+
+    def case_buttons(self, case: CaseRow) -> InlineKeyboardMarkup:
+        """Buttons that reopen the parts of a case."""
+        rows: list[list[tuple[str, Callback]]] = []
+        if case.step is not None:
+            rows.append([(self.t("btn-resume"), Resume(case=case.id))])
+        rows.append([(self.t("btn-show-emergency"), Show(case=case.id, what="e"))])
+        if case.verdict is not None:
+            rows.append([
+                (self.t("btn-show-evidence"), Show(case=case.id, what="v")),
+                (self.t("btn-show-claim"), Show(case=case.id, what="c")),
+            ])
+            rows.append([(self.t("btn-show-escalation"), Show(case=case.id, what="x"))])
+        return kb(rows)
+
+    # -- case overview
+    def case_summary(self, case: CaseRow, events: Sequence[EventRow]) -> Screen:
+        """The case at a glance: status, progress, verdict and history."""
+        emergency = self.emergency_items(case.symptoms)
+        e_done = sum(1 for _, it in emergency if it.id in case.emergency_done)
+        parts = [
+            self.t("case-title", case=case.id, status=self.t(STATUS_KEYS[case.status])),
+            self.t("case-opened", date=self.svc.fmt_time(case.created_at)),
+            self.t("case-step", step=self.step_name(case)),
+        ]
+        if case.symptoms:
+            parts.append(self.t("case-symptoms") + "\n" + self.symptom_labels(case.symptoms))
+            parts.append(self.t("case-emergency-progress", done=e_done, total=len(emergency)))
+        if case.verdict is not None:
+            evidence = self.evidence_items(case)
+            v_done = sum(1 for _, it in evidence if it.id in case.evidence_done)
+            parts.append(self.t("case-evidence-progress", done=v_done, total=len(evidence)))
+            parts.append(
+                self.t(
+                    "case-verdict",
+                    verdict=self.t(self.flow.verdict.labels[Outcome(case.verdict)]),
+                )
+            )
+        if case.amount is not None:
+            parts.append(self.t("verdict-amount", amount=format_amount(case.amount)))
+        history = [
+            f"• {self.svc.fmt_time(e.at)} {self.t(EVENT_KEYS[e.kind], **_event_vars(e))}"
+            for e in events if e.kind in EVENT_KEYS
+        ]
+        if history:
+            parts.append(self.t("case-history") + "\n" + "\n".join(history[-15:]))
+        text = "\n".join(parts[:3]) + "\n\n" + "\n\n".join(parts[3:])
+        return Screen(text, self.case_buttons(case))
+
+
+STATUS_KEYS: dict[CaseStatus, str] = {
+    CaseStatus.TRIAGE: "status-triage",
+    CaseStatus.PLANNED: "status-planned",
+    CaseStatus.CLAIM_SUBMITTED: "status-claim-submitted",
+    CaseStatus.ESCALATED: "status-escalated",
+    CaseStatus.CLOSED: "status-closed",
+}
+
+STEP_NAME_KEYS: dict[str, str] = {
+    "symptoms": "step-name-symptoms",
+    "emergency": "step-name-emergency",
+    "choice": "step-name-choice",
+    "amount": "step-name-amount",
+    "verdict": "step-name-verdict",
+}
+
+# History lines shown in /case: event kind -> message key. Features add their own kinds.
+EVENT_KEYS: dict[str, str] = {
+    "opened": "event-opened",
+    "symptoms": "event-symptoms",
+    "verdict": "event-verdict",
+    "emergency_done": "event-emergency-done",
+    "closed": "event-closed",
+}
+
+
+def _event_vars(event: EventRow) -> dict[str, str | int]:
+    return {k: v for k, v in event.data.items() if isinstance(v, str | int)}

@@ -1,0 +1,64 @@
+"""The objects every handler needs, built once by the composition root."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from telegram.ext import Application, ContextTypes
+
+from bot.engine.schema import Flow
+from bot.i18n import Translator
+from bot.settings import Settings
+from bot.store.cases import CaseRow, Store
+from bot.store.db import Database
+
+CaseHook = Callable[[CaseRow], Awaitable[None]]
+
+
+@dataclass
+class Hooks:
+    """Extension points other features subscribe to (called before the reply is sent)."""
+
+    case_planned: list[CaseHook] = field(default_factory=list)
+    case_changed: list[CaseHook] = field(default_factory=list)
+
+
+@dataclass
+class Services:
+    """Settings, storage, words, flow and clock, shared by all handlers."""
+
+    settings: Settings
+    db: Database
+    store: Store
+    t: Translator
+    flow: Flow
+    clock: Callable[[], float] = time.time
+    hooks: Hooks = field(default_factory=Hooks)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def now(self) -> float:
+        """Return the current time (injectable for tests)."""
+        return self.clock()
+
+    def fmt_time(self, at: float) -> str:
+        """Format a timestamp in the configured time zone."""
+        return datetime.fromtimestamp(at, self.settings.tz).strftime("%Y-%m-%d %H:%M")
+
+
+SERVICES_KEY = "services"
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    """Return the services stored on the application."""
+    return services_of(context.application)
+
+
+def services_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Services:
+    """Return the services stored on an application."""
+    value = application.bot_data[SERVICES_KEY]
+    assert isinstance(value, Services)
+    return value

@@ -1,0 +1,127 @@
+"""Settings read from the environment or a `.env` file."""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+SUPPORTED_LOCALES = ("zh-CN", "en")
+
+
+class SettingsError(Exception):
+    """A setting has a bad value; the message names it in one line."""
+
+
+class Settings(BaseSettings):
+    """Everything the bot can be configured with."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    bot_token: SecretStr | None = None
+    bot_api_base_url: str = "https://api.telegram.org/bot"
+    bot_api_file_url: str = "https://api.telegram.org/file/bot"
+    database_path: Path = Path("data/bot.sqlite3")
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    default_locale: str = "zh-CN"
+    timezone: str = "Asia/Shanghai"
+    retention_days: int = Field(default=180, ge=1, le=3650)
+    log_level: str = "INFO"
+    quiet_hours: Annotated[tuple[time, time] | None, NoDecode] = (time(22), time(8))
+    followup_delay_scale: float = Field(default=1.0, gt=0, le=1000)
+    broadcast_rate: float = Field(default=25.0, gt=0, le=1000)
+    alert_max_per_hour: int = Field(default=5, ge=1, le=1000)
+
+    @field_validator("bot_token", mode="before")
+    @classmethod
+    def _empty_token_is_none(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("bot_api_base_url", "bot_api_file_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        value = value.strip()
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p for p in value.replace(";", ",").replace(" ", ",").split(",") if p]
+            try:
+                return frozenset(int(p) for p in parts)
+            except ValueError:
+                raise ValueError("must be Telegram user ids separated by commas") from None
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        if value not in SUPPORTED_LOCALES:
+            raise ValueError(f"must be one of {', '.join(SUPPORTED_LOCALES)}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("is not a known IANA time zone (e.g. Asia/Shanghai)") from None
+        return value
+
+    @field_validator("quiet_hours", mode="before")
+    @classmethod
+    def _quiet(cls, value: object) -> object:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            text = value.strip()
+            if not text:
+                return None
+            try:
+                start, end = (int(x) for x in text.split("-"))
+            except ValueError:
+                raise ValueError("must look like 22-8 (hours), or be empty") from None
+            if not (0 <= start <= 23 and 0 <= end <= 23) or start == end:
+                raise ValueError("hours must be 0-23 and differ, like 22-8") from None
+            return (time(start), time(end))
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """Return the configured time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def api_base_url(self) -> str:
+        """Return the Bot API base URL in PTB's form (ending in /bot)."""
+        url = self.bot_api_base_url.rstrip("/")
+        return url if url.endswith("/bot") else url + "/bot"
+
+    @property
+    def api_file_url(self) -> str:
+        """Return the Bot API file URL in PTB's form (ending in /file/bot)."""
+        url = self.bot_api_file_url.rstrip("/")
+        return url if url.endswith("/bot") else url + "/file/bot"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning a validation error into one line that names the setting."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        msg = str(first["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"setting {name}: {msg}") from None

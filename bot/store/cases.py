@@ -1,0 +1,268 @@
+"""Users, cases and case history: the one small interface the handlers use."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from bot.engine.walker import Answers
+from bot.store.db import Database
+
+# Where "amount known / not sure" is kept among a case's answers (step ids never start with _).
+AMOUNT_KEY = "_amount"
+
+
+class CaseStatus(StrEnum):
+    """Where a case stands."""
+
+    TRIAGE = "triage"
+    PLANNED = "planned"
+    CLAIM_SUBMITTED = "claim_submitted"
+    ESCALATED = "escalated"
+    CLOSED = "closed"
+
+
+class UserRow(BaseModel):
+    """A stored user."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user_id: int
+    locale: str
+    consent_at: float | None
+    current_case: int | None
+    created_at: float
+    updated_at: float
+
+    @property
+    def consented(self) -> bool:
+        """Tell whether the user agreed to case data being stored."""
+        return self.consent_at is not None
+
+
+class CaseRow(BaseModel):
+    """A stored case; list and dict columns are JSON in SQLite."""
+
+    model_config = ConfigDict(validate_assignment=True)
+
+    id: int
+    user_id: int
+    status: CaseStatus
+    step: str | None
+    paused: bool = False
+    symptoms: list[str] = Field(default_factory=list)
+    emergency_done: list[str] = Field(default_factory=list)
+    evidence_done: list[str] = Field(default_factory=list)
+    answers: dict[str, str] = Field(default_factory=dict)
+    amount: Decimal | None = None
+    verdict: str | None = None
+    created_at: float
+    updated_at: float
+    closed_at: float | None = None
+
+    @field_validator("symptoms", "emergency_done", "evidence_done", "answers", mode="before")
+    @classmethod
+    def _json(cls, value: object) -> object:
+        return json.loads(value) if isinstance(value, str) else value
+
+    @property
+    def amount_known(self) -> bool | None:
+        """True once an amount was given, False when the user said they do not know."""
+        if self.amount is not None:
+            return True
+        return False if self.answers.get(AMOUNT_KEY) == "unknown" else None
+
+    def facts(self) -> Answers:
+        """Return what the flow engine needs to evaluate conditions."""
+        return Answers(
+            symptoms=frozenset(self.symptoms),
+            choices={k: v for k, v in self.answers.items() if not k.startswith("_")},
+            amount=self.amount,
+            amount_known=self.amount_known,
+        )
+
+
+class EventRow(BaseModel):
+    """One line of a case's history."""
+
+    id: int
+    case_id: int
+    at: float
+    kind: str
+    data: dict[str, Any]
+
+    @field_validator("data", mode="before")
+    @classmethod
+    def _json(cls, value: object) -> object:
+        return json.loads(value) if isinstance(value, str) else value
+
+
+_CASE_COLUMNS = (
+    "status", "step", "paused", "symptoms", "emergency_done", "evidence_done", "answers",
+    "amount", "verdict", "updated_at", "closed_at",
+)
+
+
+def _dump(case: CaseRow, column: str) -> object:
+    value = getattr(case, column)
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+class Store:
+    """Case storage on SQLite; every write is committed before the method returns."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # users -----------------------------------------------------------------------------
+    async def get_user(self, user_id: int) -> UserRow | None:
+        """Return a user, or None when nothing is stored for them."""
+        async with self.db.conn.execute("SELECT * FROM users WHERE user_id=?", (user_id,)) as cur:
+            row = await cur.fetchone()
+        return UserRow.model_validate(dict(row)) if row else None
+
+    async def set_locale(self, user_id: int, locale: str, now: float) -> None:
+        """Store a user's language, creating the user row if needed."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO users(user_id, locale, created_at, updated_at) VALUES (?,?,?,?) "
+                "ON CONFLICT(user_id) DO UPDATE SET locale=excluded.locale, "
+                "updated_at=excluded.updated_at",
+                (user_id, locale, now, now),
+            )
+
+    async def give_consent(self, user_id: int, locale: str, now: float) -> None:
+        """Record consent to storing case data."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO users(user_id, locale, consent_at, created_at, updated_at) "
+                "VALUES (?,?,?,?,?) ON CONFLICT(user_id) DO UPDATE SET "
+                "consent_at=excluded.consent_at, updated_at=excluded.updated_at",
+                (user_id, locale, now, now, now),
+            )
+
+    async def delete_user(self, user_id: int) -> int:
+        """Delete everything stored for a user; return how many cases went with it."""
+        async with self.db.transaction() as conn:
+            async with conn.execute("SELECT COUNT(*) FROM cases WHERE user_id=?", (user_id,)) as c:
+                row = await c.fetchone()
+            await conn.execute("DELETE FROM cases WHERE user_id=?", (user_id,))
+            await conn.execute("DELETE FROM users WHERE user_id=?", (user_id,))
+        return int(row[0]) if row else 0
+
+    # cases -----------------------------------------------------------------------------
+    async def create_case(self, user_id: int, first_step: str, now: float) -> CaseRow:
+        """Open a case at the first step and make it the user's current case."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "INSERT INTO cases(user_id, status, step, created_at, updated_at) "
+                "VALUES (?,?,?,?,?)",
+                (user_id, CaseStatus.TRIAGE.value, first_step, now, now),
+            )
+            case_id = cur.lastrowid
+            await conn.execute(
+                "UPDATE users SET current_case=?, updated_at=? WHERE user_id=?",
+                (case_id, now, user_id),
+            )
+            await conn.execute(
+                "INSERT INTO case_events(case_id, at, kind) VALUES (?,?,?)",
+                (case_id, now, "opened"),
+            )
+        case = await self.get_case(int(case_id or 0))
+        assert case is not None
+        return case
+
+    async def get_case(self, case_id: int) -> CaseRow | None:
+        """Return a case by id."""
+        async with self.db.conn.execute("SELECT * FROM cases WHERE id=?", (case_id,)) as cur:
+            row = await cur.fetchone()
+        return CaseRow.model_validate(dict(row)) if row else None
+
+    async def current_case(self, user: UserRow) -> CaseRow | None:
+        """Return the user's current case, if it still exists."""
+        return await self.get_case(user.current_case) if user.current_case else None
+
+    async def list_cases(self, user_id: int) -> list[CaseRow]:
+        """Return a user's cases, newest first."""
+        async with self.db.conn.execute(
+            "SELECT * FROM cases WHERE user_id=? ORDER BY id DESC", (user_id,)
+        ) as cur:
+            rows = await cur.fetchall()
+        return [CaseRow.model_validate(dict(r)) for r in rows]
+
+    async def set_current(self, user_id: int, case_id: int, now: float) -> None:
+        """Make a case the user's current one."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE users SET current_case=?, updated_at=? WHERE user_id=?",
+                (case_id, now, user_id),
+            )
+
+    async def save_case(
+        self, case: CaseRow, now: float, event: str | None = None, **data: Any
+    ) -> None:
+        """Write a case back, with an optional history event, in one transaction."""
+        case.updated_at = now
+        values = [_dump(case, c) for c in _CASE_COLUMNS]
+        assignments = ", ".join(f"{c}=?" for c in _CASE_COLUMNS)
+        async with self.db.transaction() as conn:
+            await conn.execute(f"UPDATE cases SET {assignments} WHERE id=?", (*values, case.id))
+            if event:
+                await conn.execute(
+                    "INSERT INTO case_events(case_id, at, kind, data) VALUES (?,?,?,?)",
+                    (case.id, now, event, json.dumps(data, ensure_ascii=False, default=str)),
+                )
+
+    async def add_event(self, case_id: int, kind: str, now: float, **data: Any) -> None:
+        """Append a history line to a case."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO case_events(case_id, at, kind, data) VALUES (?,?,?,?)",
+                (case_id, now, kind, json.dumps(data, ensure_ascii=False, default=str)),
+            )
+
+    async def events(self, case_id: int) -> list[EventRow]:
+        """Return a case's history, oldest first."""
+        async with self.db.conn.execute(
+            "SELECT * FROM case_events WHERE case_id=? ORDER BY id", (case_id,)
+        ) as cur:
+            rows = await cur.fetchall()
+        return [EventRow.model_validate(dict(r)) for r in rows]
+
+    async def export_user(self, user_id: int) -> dict[str, Any]:
+        """Return everything stored about a user, for the export command."""
+        user = await self.get_user(user_id)
+        cases = await self.list_cases(user_id)
+        out: dict[str, Any] = {"user": user.model_dump() if user else None, "cases": []}
+        for case in cases:
+            item = case.model_dump(mode="json")
+            item["events"] = [e.model_dump(mode="json") for e in await self.events(case.id)]
+            out["cases"].append(item)
+        return out
+
+    async def purge_expired(self, closed_before: float, idle_before: float) -> int:
+        """Delete cases closed before a time, or untouched since a time; return the count."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "DELETE FROM cases WHERE (closed_at IS NOT NULL AND closed_at < ?) "
+                "OR updated_at < ?",
+                (closed_before, idle_before),
+            )
+            count = cur.rowcount
+            await conn.execute(
+                "UPDATE users SET current_case=NULL WHERE current_case IS NOT NULL AND "
+                "current_case NOT IN (SELECT id FROM cases)"
+            )
+        return int(count)

@@ -1,0 +1,206 @@
+## 首次对话：同意、症状、紧急措施、提问、结论与方案
+
+welcome =
+    👋 你好，我是<b>京东被盗维权助手</b>。
+    如果你的京东账户被盗或被人乱用，我会一步步陪你处理：
+    • 先告诉你<b>现在马上</b>该做的紧急措施；
+    • 再问几个简单问题，判断损失是否可能获得京东被盗保障赔付；
+    • 为你的情况列出证据清单和在 App 里申请赔付的步骤，并记录案件进度。
+    我不会向你索要密码、验证码、完整银行卡号或身份证号。
+privacy-short =
+    🔒 <b>隐私说明</b>：只有在你同意后，我才会保存案件信息（你选择的情况、回答和进度），不保存聊天原文。你可随时用 /export 导出、用 /delete 删除；案件结案后会自动删除。不同意也可以，我照样给出紧急措施，但什么都不保存。详见 /privacy。
+btn-consent-yes = ✅ 同意并开始
+btn-consent-no = 🚨 不保存，只看紧急措施
+consent-thanks = 已记录你的同意。我们开始吧。
+anon-note = （未保存模式：关闭对话后不会留下任何记录。）
+anon-after =
+    以上是紧急措施。如果想要完整方案——能否赔付的判断、证据清单、申请步骤和后续提醒——需要保存你的案件信息，请点下面的按钮同意。
+resume-offer =
+    你有一个进行中的案件 <b>#{ $case }</b>（当前：{ $step }）。
+    要继续，还是新开一个案件？
+btn-resume = ▶️ 继续案件
+btn-new-case = ➕ 新开案件
+private-only = 请私聊我处理案件，群里不方便填写个人情况。
+
+step-plan-ready = 方案已生成
+step-name-symptoms = 选择遇到的情况
+step-name-emergency = 紧急措施
+step-name-choice = 回答问题
+step-name-amount = 填写损失金额
+step-name-verdict = 生成结论
+
+triage-symptoms-prompt =
+    <b>你看到了哪些异常？</b>
+    可多选，点一下选中（✅），再点取消；选好后点「完成」。
+symptom-unknown-orders = 出现不认识的订单
+symptom-balance-card = 余额减少或绑定的银行卡被扣款
+symptom-baitiao = 白条被人使用
+symptom-jintiao = 金条被人借款
+symptom-ecard-coupons = 京东E卡或优惠券被用掉
+symptom-binding-changed = 绑定的手机号或邮箱被改
+symptom-unknown-login = 有陌生设备登录
+symptom-suspicious-code = 收到可疑验证码或来电
+symptom-other = 其他异常
+btn-done = 完成 ✔️
+symptoms-none = 请至少选择一项再点「完成」。
+symptoms-chosen = 你选择的情况：
+
+triage-emergency-prompt =
+    <b>先做这些，越快越好：</b>
+    每做完一项就点下面对应的按钮打勾，我会帮你记着。
+emergency-urgent = 🚨 <b>钱可能还在被转走：</b>请先打 110 报警并联系银行，紧急止付通常只有很短的时间窗口（警方常说约 30 分钟）。
+emergency-call-110 = 拨打 <b>110</b> 报警，说明账户被盗、资金正在被转走，请求紧急止付。
+emergency-call-110-short = 打 110 报警
+emergency-call-bank = 打银行卡背面的客服电话，<b>冻结被扣款的银行卡或信用卡</b>，并询问能否拦截交易。
+emergency-call-bank-short = 打电话冻结银行卡
+emergency-change-passwords = 立即修改京东<b>登录密码</b>和<b>支付密码</b>，新密码不要和其他网站相同。
+emergency-change-passwords-short = 改登录和支付密码
+emergency-check-bindings = 在「账户安全」里检查<b>绑定的手机号和邮箱</b>有没有被改，并移除不认识的登录设备。
+emergency-check-bindings-short = 检查绑定手机/邮箱
+emergency-freeze-pay = 在京东 App「我的 → 客户服务」联系客服，要求<b>冻结京东支付</b>等有风险的支付工具。
+emergency-freeze-pay-short = 冻结京东支付
+emergency-freeze-baitiao = 通过 App 内客服<b>冻结白条</b>；白条设置里一般也有「锁定白条」可以自己操作。
+emergency-freeze-baitiao-short = 冻结/锁定白条
+emergency-freeze-jintiao = 通过 App 内客服<b>冻结金条</b>，说明借款不是你本人申请的。
+emergency-freeze-jintiao-short = 冻结金条
+emergency-password-free-off = 关闭<b>小额免密支付</b>：一般在「我的 → 设置 → 支付设置 → 小额免密」。
+emergency-password-free-off-short = 关闭小额免密
+emergency-lock-account = 考虑在「账户安全 → 账号锁定管理」里<b>锁定账号</b>，锁定后所有登录都会被退出。
+emergency-lock-account-short = 锁定账号
+emergency-recover-phone = 如果原手机号收不到验证码，走登录页的「无法接收验证码」流程申诉；人工解绑一般要 1–3 个工作日。
+emergency-recover-phone-short = 找回绑定手机号
+emergency-never-share-code = <b>任何人</b>（包括自称京东客服的人）索要验证码都不要给。突然收到京东验证码，说明有人正在尝试登录或操作你的账户。
+emergency-never-share-code-short = 验证码绝不告诉别人
+btn-proceed = 接下来：回答几个问题 →
+tick-saved = 已记录
+
+q-noticed = <b>你是什么时候发现异常的？</b>
+q-noticed-hour = 1 小时内
+q-noticed-today = 今天
+q-noticed-week = 这周内
+q-noticed-earlier = 更早
+q-amount =
+    <b>大约损失了多少钱？</b>
+    直接输入数字即可，比如 <code>1299.5</code>、<code>1,299元</code>、<code>¥300</code>。不确定就点下面的按钮。
+q-amount-invalid = 没看懂这个金额。请只输入数字，比如 <code>1299.5</code> 或 <code>¥300</code>；不确定的话点「不确定」。
+q-amount-unknown = 不确定 / 还没算清
+q-cause = <b>你觉得可能是怎么发生的？</b>（如实选择，这会影响赔付判断）
+q-cause-shared = 我把密码告诉过别人（如亲友）
+q-cause-phishing = 我在某个链接或 App 里输入过账号信息
+q-cause-remote = 我按来电者要求共享了屏幕或装了 App
+q-cause-none = 以上都没有
+q-cause-unsure = 不确定
+q-police = <b>报警了吗？</b>
+q-police-reported = 已经报警
+q-police-not-yet = 还没有
+
+verdict-intro = 📋 <b>案件 #{ $case } 的初步判断</b>
+verdict-covered = 大概率属于被盗保障范围
+verdict-at-risk = 有赔付可能，但存在风险
+verdict-excluded = 大概率不在被盗保障范围内
+verdict-reason-default = 你描述的情况符合「非本人操作、非授权交易」这两个基本条件。
+verdict-reason-shared = 把密码告诉过别人：平台通常认为这不属于「被盗」，多按个人纠纷处理。
+verdict-reason-phishing = 自己在链接或其他 App 里输入过账号信息：平台调查后往往难以认定为被盗；但这是诈骗，请务必报警。
+verdict-reason-remote = 按来电者要求共享屏幕或安装 App：平台可能认定为本人操作；这是典型诈骗，报警并保留聊天和通话记录很重要。
+verdict-reason-unsure = 原因还不清楚：平台会核查登录设备、地点和操作习惯，结论以调查为准。
+verdict-reason-late = 发现得较晚：越早申请越好，时间拖得越久，核查和举证越难。
+verdict-reason-police = 金额较大但还没报警：报案回执能明显增强申请的说服力，建议尽快报警。
+verdict-reason-no-loss = 目前还没有钱或资产损失：赔付针对实际损失，现在的重点是把账户保护好。
+verdict-reason-unclear = 损失类型还不明确：请在证据里写清楚具体少了什么。
+verdict-reason-money = 余额或绑定卡被非本人扣款，属于保障覆盖的资金损失类型。
+verdict-reason-credit = 白条、金条被盗用产生的欠款，在符合条件时也可以申请赔付。
+verdict-reason-prompt = 你发现及时并已报警，这对申请很有利。
+verdict-reason-assets = 京东E卡、优惠券被盗用，属于平台关注的资产损失。
+verdict-amount = 登记的损失金额：¥{ $amount }
+verdict-amount-unknown = 损失金额：尚未确定（确定后写进申请里）。
+verdict-disclaimer = ⚠️ 这只是根据你的回答做的初步判断，不是承诺。是否赔付、赔多少由京东调查和保险条款决定，赔付一般以实际损失为上限。
+
+evidence-intro = 📎 <b>你的证据清单</b>（准备好一项就点一下打勾）：
+evidence-never = 🚫 证据里<b>永远不需要</b>密码、短信验证码、完整银行卡号或身份证号，截图前请遮住这些。
+evidence-tx-screenshots = 每一笔非本人交易的截图，要能看清<b>订单号、时间和金额</b>。
+evidence-tx-screenshots-short = 交易截图
+evidence-bank-record = 银行或信用卡的扣款短信、账单截图。
+evidence-bank-record-short = 银行扣款记录
+evidence-baitiao-bill = 白条账单和分期记录截图。
+evidence-baitiao-bill-short = 白条账单
+evidence-jintiao-record = 金条借款记录和资金去向截图。
+evidence-jintiao-record-short = 金条借款记录
+evidence-ecard-record = 京东E卡、优惠券的使用记录截图。
+evidence-ecard-record-short = E卡/优惠券记录
+evidence-login-records = 「账户安全」里的<b>异常登录记录</b>截图（陌生设备、地点、时间）。
+evidence-login-records-short = 异常登录记录
+evidence-binding-notice = 手机号、邮箱被修改的通知短信或邮件，以及可疑验证码短信的截图。
+evidence-binding-notice-short = 改绑通知/可疑短信
+evidence-cs-records = 和京东客服的沟通记录（截图或工单号）。
+evidence-cs-records-short = 客服沟通记录
+evidence-police-receipt = 报警回执（报案回执）。到派出所报案，警方应当场登记并出具回执，上面会写怎么查询进度。
+evidence-police-receipt-short = 报警回执
+evidence-timeline = 一份简短的时间线：什么时候发现、哪些交易、已经做了哪些补救。
+evidence-timeline-short = 事件时间线
+
+claim-intro = 📝 <b>在京东 App 里申请赔付：</b>
+claim-open-app = 打开京东 App，进入「我的」→「客户服务」（或「我的客服」）。
+claim-keyword = 在对话框里输入「账户被盗」，进入自助流程，或要求转人工客服。
+claim-upload = 按提示上传证据清单里的材料。
+claim-describe = 客观写清楚：什么时候发现、哪几笔交易不是你做的、金额多少、已经做了哪些补救（改密码、冻结、报警）。
+claim-reachable = 审核期间保持手机畅通，配合补充材料；记下工单号。
+claim-expect = 审核一般需要几个工作日，复杂案件会更久；进度可以在客服渠道查询。
+
+escalate-intro = 🧭 <b>如果京东拒绝或长时间不答复：</b>
+escalate-110 = <b>110</b>：报警。涉及诈骗或资金被转走时，报案回执对后续每一步都有用。
+escalate-antifraud-app = <b>国家反诈中心 App</b>：举报诈骗电话、链接和账号，「报案助手」可以向当地警方报案。
+escalate-12315 = <b>12315 / 全国12315平台</b>：与平台的消费纠纷。一般 7 个工作日内决定是否受理，调解最长约 45 个工作日；超过 3 年的纠纷不受理。
+escalate-12363 = <b>12363（中国人民银行）</b>：京东支付等支付问题或征信记录问题。需先向机构本身投诉。
+escalate-12378 = <b>12378（金融监管总局）</b>：保险公司拒赔、放贷机构或催收问题，一般约 15 个工作日答复。
+escalate-court = <b>法院 / 律师</b>：最后的途径，同样的证据都用得上。
+
+plan-footer =
+    ✅ 案件 #{ $case } 的方案已保存。
+    随时发 /case 查看进度，/help 查看所有功能。按钮可以重新打开方案的各部分：
+btn-show-emergency = 🚨 紧急措施
+btn-show-evidence = 📎 证据清单
+btn-show-claim = 📝 申请步骤
+btn-show-escalation = 🧭 升级投诉渠道
+plan-not-ready = 先回答完问题，方案才会生成。
+
+case-title = 📁 <b>案件 #{ $case }</b> · { $status }
+case-opened = 开始于：{ $date }
+case-step = 当前：{ $step }
+case-symptoms = <b>遇到的情况：</b>
+case-emergency-progress = 紧急措施：已完成 { $done } / { $total }
+case-evidence-progress = 证据：已准备 { $done } / { $total }
+case-verdict = 初步判断：{ $verdict }
+case-history = <b>记录：</b>
+case-none = 你还没有案件。发 /start 开始。
+cases-title = 📂 <b>你的案件</b>
+cases-line = { $current ->
+        [yes] ▶️
+       *[no] •
+    } #{ $case } · { $date } · { $status }
+btn-open-case = 打开案件 #{ $case }
+
+status-triage = 了解情况中
+status-planned = 方案已生成
+status-claim-submitted = 已提交申请
+status-escalated = 已升级投诉
+status-closed = 已结案
+
+event-opened = 开始案件
+event-symptoms = 选好了遇到的情况
+event-verdict = 得出初步判断：{ $outcome ->
+        [covered] 大概率可赔
+        [at_risk] 有风险
+       *[excluded] 大概率不赔
+    }
+event-emergency-done = 紧急措施全部完成
+event-closed = 案件结束
+
+cancel-done = 好的，先停在这里。案件 #{ $case } 已保存，发 /start 可以从刚才的地方继续。
+cancel-nothing = 现在没有正在回答的问题。发 /start 开始或继续。
+fallback-idle = 我现在没有在等你的回答。可以发 /start 开始或继续案件，/case 查看进度，/help 查看全部功能。
+fallback-use-buttons = 这一步请点按钮回答。我把问题再发一次：
+secret-warning =
+    🛑 <b>请不要发送密码、验证码、银行卡号或身份证号。</b>
+    我没有保存这条消息，也已尽量删除它。任何人——包括京东客服——都不会向你要验证码或密码；有人要，就是诈骗。
+button-stale = 这个按钮已经过期了，什么都没有改变。请用最新的消息，或发 /case 查看。
+button-foreign = 这个按钮不属于你的案件，什么都没有改变。
