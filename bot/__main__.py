@@ -51,26 +51,27 @@ async def run_polling(settings: Settings) -> None:
     """Connect to the Bot API with long polling until SIGTERM or SIGINT."""
     from telegram import Update
 
-    from bot.app import build_application, build_services
+    from bot.app import build_application, build_services, start_app, stop_app
 
     assert settings.bot_token is not None
     svc = await build_services(settings)
-    app = build_application(
-        svc, token=settings.bot_token.get_secret_value(), rate_limit=True, set_commands=True
-    )
+    app = build_application(svc, token=settings.bot_token.get_secret_value(), rate_limit=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    async with app:
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, timeout=20)
-        log.info("ready: polling %s", settings.api_base_url.rsplit("/", 1)[0])
-        await stop.wait()
-        log.info("stopping")
-        await app.updater.stop()
-        await app.stop()
+    try:
+        async with app:
+            await start_app(app, set_commands=True)
+            assert app.updater is not None
+            await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, timeout=20)
+            log.info("ready: polling %s", settings.api_base_url.rsplit("/", 1)[0])
+            await stop.wait()
+            log.info("stopping")
+            await app.updater.stop()
+            await stop_app(app)
+    finally:
+        await svc.db.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

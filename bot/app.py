@@ -52,7 +52,6 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     rate_limit: bool = False,
-    set_commands: bool = False,
 ) -> App:
     """Build the Application with every handler, in an explicit order."""
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
@@ -60,8 +59,6 @@ def build_application(
         .token(token)
         .base_url(svc.settings.api_base_url)
         .base_file_url(svc.settings.api_file_url)
-        .post_init(_post_init(set_commands))
-        .post_shutdown(_post_shutdown)
     )
     if request is not None:
         builder = builder.request(request)
@@ -105,17 +102,25 @@ def register_handlers(app: App) -> None:
     app.add_error_handler(general.on_error)
 
 
-def _post_init(set_commands: bool) -> Callable[[App], Any]:
-    async def post_init(app: App) -> None:
-        svc = services_of(app)
-        if app.job_queue is not None:
-            app.job_queue.run_repeating(
-                general.purge_job, interval=RETENTION_INTERVAL_S, first=5.0, name="retention"
-            )
-        if set_commands:
-            await publish_commands(app, svc)
+async def start_app(app: App, *, set_commands: bool = False) -> None:
+    """Start the (initialized) application, its jobs and every feature's start hook."""
+    svc = services_of(app)
+    await app.start()
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(
+            general.purge_job, interval=RETENTION_INTERVAL_S, first=5.0, name="retention"
+        )
+    if set_commands:
+        await publish_commands(app, svc)
+    for hook in svc.hooks.on_start:
+        await hook(app)
 
-    return post_init
+
+async def stop_app(app: App) -> None:
+    """Run the features' stop hooks, then stop the application."""
+    for hook in reversed(services_of(app).hooks.on_stop):
+        await hook(app)
+    await app.stop()
 
 
 async def publish_commands(app: App, svc: Services) -> None:
@@ -126,7 +131,3 @@ async def publish_commands(app: App, svc: Services) -> None:
             await app.bot.set_my_commands(commands, language_code="zh")
         else:
             await app.bot.set_my_commands(commands)
-
-
-async def _post_shutdown(app: App) -> None:
-    await services_of(app).db.close()

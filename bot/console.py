@@ -8,7 +8,7 @@ import re
 import sys
 from typing import Any, TextIO
 
-from bot.app import build_application, build_services
+from bot.app import build_application, build_services, start_app, stop_app
 from bot.settings import Settings
 from bot.transport.local import LOCAL_TOKEN, ApiCall, LocalBotApi, UpdateFactory
 
@@ -101,9 +101,19 @@ async def run_console(
     api = LocalBotApi(on_call=printer, record=False)
     app = build_application(svc, token=LOCAL_TOKEN, request=api, get_updates_request=api)
     updates = UpdateFactory(app.bot, api)
+    try:
+        await _loop(app, svc, printer, api, updates, settings, language_code, stdin, stdout,
+                    user_id)
+    finally:
+        await svc.db.close()
+
+
+async def _loop(app: Any, svc: Any, printer: ConsolePrinter, api: LocalBotApi,
+                updates: UpdateFactory, settings: Settings, language_code: str, stdin: TextIO,
+                stdout: TextIO, user_id: int) -> None:
     locale = "zh-CN" if language_code.lower().startswith("zh") else "en"
     async with app:
-        await app.start()
+        await start_app(app)
         stdout.write(svc.t(locale, "console-banner", path=str(settings.database_path)) + "\n\n")
         stdout.flush()
         try:
@@ -120,7 +130,7 @@ async def run_console(
                 printer.new_batch()
                 await app.process_update(update)
         finally:
-            await app.stop()
+            await stop_app(app)
 
 
 def _to_update(text: str, printer: ConsolePrinter, api: LocalBotApi, updates: UpdateFactory,

@@ -17,14 +17,20 @@ from bot.store.cases import CaseRow, Store
 from bot.store.db import Database
 
 CaseHook = Callable[[CaseRow], Awaitable[None]]
+AppHook = Callable[["Application[Any, Any, Any, Any, Any, Any]"], Awaitable[None]]
 
 
 @dataclass
 class Hooks:
-    """Extension points other features subscribe to (called before the reply is sent)."""
+    """Extension points features subscribe to.
+
+    ``case_planned`` runs after the plan is committed and before it is sent; ``on_start``
+    runs once the application is started (jobs, senders), ``on_stop`` before it stops.
+    """
 
     case_planned: list[CaseHook] = field(default_factory=list)
-    case_changed: list[CaseHook] = field(default_factory=list)
+    on_start: list[AppHook] = field(default_factory=list)
+    on_stop: list[AppHook] = field(default_factory=list)
 
 
 @dataclass

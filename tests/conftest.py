@@ -1,0 +1,180 @@
+"""Offline harness: the real PTB Application on an in-memory Bot API, with an injected clock."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+from bot.app import App, build_application, build_services, start_app, stop_app
+from bot.services import Services
+from bot.settings import Settings
+from bot.transport.local import LOCAL_TOKEN, ApiCall, LocalBotApi, UpdateFactory
+
+TZ = ZoneInfo("Asia/Shanghai")
+# A Tuesday morning in Beijing: far from quiet hours and holidays.
+T0 = datetime(2026, 11, 24, 10, 0, tzinfo=TZ).timestamp()
+
+
+@dataclass
+class FakeClock:
+    """A settable clock for Services.clock."""
+
+    now: float = T0
+
+    def __call__(self) -> float:
+        """Return the current fake time."""
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        """Move time forward."""
+        self.now += seconds
+
+
+@dataclass
+class Harness:
+    """One running Application plus helpers to act as users and read what the bot sent."""
+
+    app: App
+    svc: Services
+    api: LocalBotApi
+    updates: UpdateFactory
+    settings: Settings
+    clock: FakeClock
+    languages: dict[int, str] = field(default_factory=dict)
+
+    def t(self, key: str, locale: str = "zh-CN", **variables: Any) -> str:
+        """Format a message as the bot would (assert on keys, not on sentences)."""
+        return self.svc.t(locale, key, **variables)
+
+    async def send(self, text: str, user: int = 1, *, lang: str | None = None,
+                   chat_id: int | None = None, chat_type: str | None = None) -> list[ApiCall]:
+        """Process a text message from a user; return the calls the bot made."""
+        language = lang or self.languages.get(user, "zh-CN")
+        self.languages[user] = language
+        before = len(self.api.calls)
+        update = self.updates.text(user, text, chat_id=chat_id, language_code=language,
+                                   chat_type=chat_type)
+        await self.app.process_update(update)
+        return self.api.calls[before:]
+
+    async def press(self, label: str, user: int = 1, *, chat_id: int | None = None,
+                    data: str | None = None) -> list[ApiCall]:
+        """Press the newest button whose label contains ``label`` (or whose data is ``data``)."""
+        chat = chat_id if chat_id is not None else user
+        message, callback = self.find_button(chat, label, data)
+        language = self.languages.get(user, "zh-CN")
+        before = len(self.api.calls)
+        update = self.updates.press(user, message, callback, language_code=language)
+        await self.app.process_update(update)
+        return self.api.calls[before:]
+
+    async def press_data(self, data: str, message: dict[str, Any], user: int = 1) -> list[ApiCall]:
+        """Press arbitrary (perhaps forged) callback data on a given message."""
+        language = self.languages.get(user, "zh-CN")
+        before = len(self.api.calls)
+        await self.app.process_update(self.updates.press(user, message, data,
+                                                         language_code=language))
+        return self.api.calls[before:]
+
+    def find_button(self, chat: int, label: str, data: str | None = None
+                    ) -> tuple[dict[str, Any], str]:
+        """Return (message, callback data) of the newest matching button in a chat."""
+        for message in reversed(list(self.api.messages.get(chat, {}).values())):
+            for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
+                for button in row:
+                    cb = button.get("callback_data")
+                    if cb is None:
+                        continue
+                    if (data is not None and cb == data) or (data is None and label in
+                                                             button["text"]):
+                        return message, str(cb)
+        raise LookupError(f"no button {label or data!r} in chat {chat}")
+
+    def buttons(self, chat: int) -> list[str]:
+        """Return the labels of every button currently shown in a chat, newest message last."""
+        return [
+            button["text"]
+            for message in self.api.messages.get(chat, {}).values()
+            for row in (message.get("reply_markup") or {}).get("inline_keyboard", [])
+            for button in row
+        ]
+
+    def texts(self, chat: int) -> list[str]:
+        """Return the current text of every message in a chat, oldest first."""
+        return [m.get("text", "") for m in self.api.messages.get(chat, {}).values()]
+
+    def last_text(self, chat: int) -> str:
+        """Return the text of the newest message in a chat."""
+        return self.texts(chat)[-1]
+
+    def saw(self, chat: int, key: str, locale: str = "zh-CN", **variables: Any) -> bool:
+        """Tell whether any message in the chat contains the formatted key."""
+        needle = _plain(self.t(key, locale, **variables))
+        return any(needle in _plain(text) for text in self.texts(chat))
+
+    def alerts(self) -> list[str]:
+        """Return the texts of callback answers (toasts and alerts), oldest first."""
+        return [str(c.params.get("text", "")) for c in self.api.calls
+                if c.method == "answerCallbackQuery"]
+
+
+def _plain(text: str) -> str:
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    """Settings for tests: a temporary database, no .env, no token."""
+    values: dict[str, Any] = {"database_path": tmp_path / "bot.sqlite3", "bot_token": None}
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+async def start_harness(settings: Settings, clock: FakeClock) -> Harness:
+    """Build and start an Application on the in-memory Bot API."""
+    svc = await build_services(settings, clock=clock)
+    api = LocalBotApi()
+    app = build_application(svc, token=LOCAL_TOKEN, request=api, get_updates_request=api)
+    await app.initialize()
+    await start_app(app)
+    return Harness(app, svc, api, UpdateFactory(app.bot, api), settings, clock)
+
+
+async def stop_harness(h: Harness) -> None:
+    """Stop the Application and close the database."""
+    await stop_app(h.app)
+    await h.app.shutdown()
+    await h.svc.db.close()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A fake clock starting on a weekday morning in Beijing."""
+    return FakeClock()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Test settings on a temporary database."""
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+async def harness(settings: Settings, clock: FakeClock) -> AsyncIterator[Harness]:
+    """A started offline bot."""
+    h = await start_harness(settings, clock)
+    try:
+        yield h
+    finally:
+        await stop_harness(h)
