@@ -418,7 +418,7 @@ class FakeBotApi:
     async def wait_for(
         self,
         predicate: CallPredicate | str,
-        timeout: float = 10.0,  # noqa: ASYNC109 - part of this helper's contract
+        timeout: float = 10.0,
         *,
         since: int = 0,
     ) -> Call:
