@@ -18,7 +18,7 @@ _NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
 def migrations(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:
-    """Return the migration files in order, refusing gaps and duplicates."""
+    """Return the migration files in order, refusing duplicate numbers."""
     found: list[tuple[int, Path]] = []
     for path in sorted(directory.glob("*.sql")):
         match = _NAME.match(path.name)
@@ -26,8 +26,8 @@ def migrations(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:
             raise RuntimeError(f"migration file name {path.name!r} is not NNN_name.sql")
         found.append((int(match.group(1)), path))
     numbers = [n for n, _ in found]
-    if numbers != list(range(1, len(numbers) + 1)):
-        raise RuntimeError(f"migrations must be numbered 1..n without gaps: {numbers}")
+    if len(set(numbers)) != len(numbers):
+        raise RuntimeError(f"two migrations share a number: {numbers}")
     return found
 
 
@@ -57,15 +57,15 @@ class Database:
         return db
 
     async def migrate(self) -> None:
-        """Apply every migration newer than the stored schema version."""
+        """Apply, in number order, every migration not yet recorded as applied."""
         await self.conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
         )
-        async with self.conn.execute("SELECT MAX(version) FROM schema_version") as cur:
-            row = await cur.fetchone()
-        current = int(row[0]) if row and row[0] is not None else 0
+        # A set, not a maximum: features land independently, so 003 may be applied before 002.
+        async with self.conn.execute("SELECT version FROM schema_version") as cur:
+            applied = {int(row[0]) for row in await cur.fetchall()}
         for number, path in migrations():
-            if number <= current:
+            if number in applied:
                 continue
             sql = path.read_text(encoding="utf-8")
             async with self.transaction():
