@@ -153,6 +153,10 @@ async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.debug("could not delete a message with a secret")
         await send(update, context, Screen(me.t("secret-warning")))
         return
+    if me.row is None or not me.row.consented:
+        # Any first message gets the welcome, like /start (nothing is stored before consent).
+        await send(update, context, me.views.welcome())
+        return
     if case is None or waiting is None:
         await send(update, context, Screen(me.t("fallback-idle")))
         return
