@@ -15,36 +15,30 @@ from bot.settings import Settings, SettingsError, load_settings
 log = logging.getLogger("bot")
 
 
-class RedactToken(logging.Filter):
-    """Remove the bot token from every log record, whatever logged it."""
+class RedactingFormatter(logging.Formatter):
+    """Format records with the bot token masked, tracebacks included (URLs carry the token)."""
 
-    def __init__(self, token: str) -> None:
-        super().__init__()
+    def __init__(self, fmt: str, token: str) -> None:
+        super().__init__(fmt)
         self.token = token
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the message with the token masked."""
-        if self.token:
-            message = record.getMessage()
-            if self.token in message:
-                record.msg = message.replace(self.token, "<token>")
-                record.args = None
-        return True
+    def format(self, record: logging.LogRecord) -> str:
+        """Format, then mask the token wherever it appears."""
+        text = super().format(record)
+        return text.replace(self.token, "<token>") if self.token else text
 
 
 def setup_logging(settings: Settings) -> None:
     """Log to stderr; keep HTTP client chatter (which names URLs) out of INFO."""
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+    token = settings.bot_token.get_secret_value() if settings.bot_token else ""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", token)
     )
+    logging.basicConfig(level=settings.log_level.upper(), handlers=[handler])
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    token = settings.bot_token.get_secret_value() if settings.bot_token else ""
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(RedactToken(token))
 
 
 async def run_polling(settings: Settings) -> None:
