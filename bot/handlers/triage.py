@@ -7,6 +7,7 @@ after a restart; each change is committed before the reply that depends on it is
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram import CallbackQuery, Update
 from telegram.ext import ContextTypes
@@ -37,6 +38,10 @@ from bot.safety import find_secrets
 from bot.store.cases import AMOUNT_KEY, CaseRow, CaseStatus
 
 log = logging.getLogger(__name__)
+
+
+# Acknowledges a button (answer the query, redraw its message); runs after the commit.
+Ack = Callable[[], Awaitable[None]]
 
 
 # ---- entry points ----------------------------------------------------------------------------
@@ -74,9 +79,12 @@ async def new_case(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await open_case(update, context, me)
 
 
-async def open_case(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who) -> None:
+async def open_case(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
+                    ack: Ack | None = None) -> None:
     """Create a case, commit it, then ask for symptoms."""
     case = await me.svc.store.create_case(me.user.id, me.svc.flow.start, me.svc.now())
+    if ack is not None:
+        await ack()
     await send(update, context, me.views.symptoms(case))
 
 
@@ -197,20 +205,23 @@ async def show_step(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
 
 
 async def advance(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, case: CaseRow,
-                  from_step: str, event: str | None = None, **data: str) -> None:
-    """Move a case past ``from_step``, commit, then show what comes next."""
+                  from_step: str, event: str | None = None, ack: Ack | None = None,
+                  **data: str) -> None:
+    """Move a case past ``from_step``, commit, acknowledge, then show what comes next."""
     nxt = next_step(me.svc.flow, from_step)
     case.step = None if nxt is None else nxt.id
     case.paused = False
     if isinstance(nxt, VerdictStep):
-        await finish(update, context, me, case, event=event, **data)
+        await finish(update, context, me, case, event=event, ack=ack, **data)
         return
     await me.svc.store.save_case(case, me.svc.now(), event, **data)
+    if ack is not None:
+        await ack()
     await show_step(update, context, me, case)
 
 
 async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, case: CaseRow,
-                 event: str | None = None, **data: str) -> None:
+                 event: str | None = None, ack: Ack | None = None, **data: str) -> None:
     """Store the verdict and plan, run the planned-case hooks, then send the plan."""
     svc = me.svc
     result = verdict(svc.flow, case.facts())
@@ -222,6 +233,8 @@ async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, ca
         await svc.store.add_event(case.id, event, now, **data)
     await svc.store.save_case(case, now, "verdict", outcome=result.outcome.value,
                               rules=",".join(result.rule_ids))
+    if ack is not None:
+        await ack()
     for hook in svc.hooks.case_planned:
         await hook(case)
     views = me.views
@@ -231,15 +244,23 @@ async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, ca
 
 
 async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
-                 case: CaseRow) -> None:
+                 case: CaseRow, ack: Ack | None = None) -> None:
     """Make a case current and unpaused, then show its step."""
-    assert me.row is not None
-    if me.row.current_case != case.id:
-        await me.svc.store.set_current(me.user.id, case.id, me.svc.now())
+    await focus(me, case)
     if case.paused:
         case.paused = False
         await me.svc.store.save_case(case, me.svc.now())
+    if ack is not None:
+        await ack()
     await show_step(update, context, me, case)
+
+
+async def focus(me: Who, case: CaseRow) -> None:
+    """Make a case the user's current one, so typed answers go to the case last touched."""
+    assert me.row is not None
+    if me.row.current_case != case.id:
+        await me.svc.store.set_current(me.user.id, case.id, me.svc.now())
+        me.row = me.row.model_copy(update={"current_case": case.id})
 
 
 # ---- buttons ---------------------------------------------------------------------------------
@@ -271,12 +292,16 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
         await on_anon(update, context, me, query, data)
         return
     if isinstance(data, NewCase):
-        await query.answer()
         if me.row is None or not me.row.consented:
+            await query.answer()
             await send(update, context, me.views.welcome())
             return
-        await edit_keyboard(query, Screen(""))
-        await open_case(update, context, me)
+
+        async def ack_new() -> None:
+            await query.answer()
+            await edit_keyboard(query, Screen(""))
+
+        await open_case(update, context, me, ack=ack_new)
         return
 
     case_id = getattr(data, "case", None)
@@ -286,9 +311,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
         return
 
     if isinstance(data, Resume):
-        await query.answer()
-        await edit_keyboard(query, Screen(""))
-        await resume(update, context, me, case)
+
+        async def ack_resume() -> None:
+            await query.answer()
+            await edit_keyboard(query, Screen(""))
+
+        await resume(update, context, me, case, ack=ack_resume)
     elif isinstance(data, Show):
         await query.answer()
         await on_show(update, context, me, case, data)
@@ -299,6 +327,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
         sid = flow.symptoms[data.i].id
         chosen = set(case.symptoms) ^ {sid}
         case.symptoms = [s for s in flow.symptom_ids() if s in chosen]
+        await focus(me, case)
         await svc.store.save_case(case, svc.now())
         await query.answer()
         await edit_keyboard(query, me.views.symptoms(case))
@@ -309,23 +338,27 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
         if not case.symptoms:
             await query.answer(me.t("symptoms-none"), show_alert=True)
             return
-        await query.answer()
-        nxt = next_step(flow, flow.start)
-        assert nxt is not None
-        case.step = nxt.id
-        case.paused = False
-        await svc.store.save_case(case, svc.now(), "symptoms", symptoms=",".join(case.symptoms))
-        await edit(query, me.views.symptoms_chosen(case.symptoms))
-        await show_step(update, context, me, case)
+        await focus(me, case)
+
+        async def ack_symptoms() -> None:
+            await query.answer()
+            await edit(query, me.views.symptoms_chosen(case.symptoms))
+
+        await advance(update, context, me, case, flow.start, "symptoms", ack=ack_symptoms,
+                      symptoms=",".join(case.symptoms))
     elif isinstance(data, Tick):
         await on_tick(update, context, me, query, case, data)
     elif isinstance(data, Proceed):
         if case.step is None or data.step != flow.step_index(case.step):
             await query.answer(me.t("button-stale"), show_alert=True)
             return
-        await query.answer()
-        await edit_keyboard(query, me.views.emergency(case, with_proceed=False))
-        await advance(update, context, me, case, case.step)
+        await focus(me, case)
+
+        async def ack_proceed() -> None:
+            await query.answer()
+            await edit_keyboard(query, me.views.emergency(case, with_proceed=False))
+
+        await advance(update, context, me, case, case.step, ack=ack_proceed)
     elif isinstance(data, Answer):
         await on_answer(update, context, me, query, case, data)
     else:
@@ -406,36 +439,33 @@ async def on_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
     else:
         await query.answer(me.t("button-stale"), show_alert=True)
         return
-    await query.answer()
-    # Commit first: the edit below is the acknowledgement the user sees.
-    nxt = next_step(flow, step.id)
-    if isinstance(nxt, VerdictStep):
-        await me.svc.store.add_event(case.id, "answered", me.svc.now(), step=step.id,
-                                     answer=answer)
-        case.step = nxt.id
-        await me.svc.store.save_case(case, me.svc.now())
+    await focus(me, case)
+
+    async def ack_answer() -> None:
+        # Runs after the commit: the edited question is the acknowledgement the user sees.
+        await query.answer()
         await edit(query, me.views.answered(step.id, label))
-        await finish(update, context, me, case)
-        return
-    case.step = None if nxt is None else nxt.id
-    case.paused = False
-    await me.svc.store.save_case(case, me.svc.now(), "answered", step=step.id, answer=answer)
-    await edit(query, me.views.answered(step.id, label))
-    await show_step(update, context, me, case)
+
+    await advance(update, context, me, case, step.id, "answered", ack=ack_answer,
+                  step=step.id, answer=answer)
 
 
 async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
                      query: CallbackQuery, data: Consent) -> None:
     """Record consent and open a case, or give emergency help without storing anything."""
-    await query.answer()
-    await edit_keyboard(query, Screen(""))
     if not data.yes:
+        await query.answer()
+        await edit_keyboard(query, Screen(""))
         await send(update, context, me.views.anon_symptoms(0))
         return
     svc = me.svc
-    if me.row is None or not me.row.consented:
+    fresh = me.row is None or not me.row.consented
+    if fresh:
         await svc.store.give_consent(me.user.id, me.locale, svc.now())
         me.row = await svc.store.get_user(me.user.id)
+    await query.answer()
+    await edit_keyboard(query, Screen(""))
+    if fresh:
         await send(update, context, Screen(me.t("consent-thanks")))
     assert me.row is not None
     case = await svc.store.current_case(me.row)
@@ -469,7 +499,7 @@ async def on_anon(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
         await send(update, context, views.anon_after())
     else:
         valid = {i for i, _ in views.emergency_items(views.mask_to_ids(data.mask))}
-        if data.i not in valid:
+        if data.i not in valid or data.done >> len(me.svc.flow.emergency):
             await query.answer(me.t("button-stale"), show_alert=True)
             return
         await query.answer()

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Literal
+from typing import Annotated, Literal
 
+from pydantic import Field
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import Callback, register
@@ -19,6 +20,11 @@ from bot.store.cases import CaseRow, CaseStatus, EventRow
 MAX_TEXT = 4096
 
 # ---- callback data ---------------------------------------------------------------------------
+
+# Bounded so forged data fails to parse (an id past SQLite's INTEGER range would raise there).
+CaseId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+Index = Annotated[int, Field(ge=0, le=63)]
+Bits = Annotated[int, Field(ge=0, lt=2**32)]
 
 
 @register
@@ -42,8 +48,8 @@ class Toggle(Callback):
     """Toggle symptom ``i`` of a case."""
 
     prefix = "sy"
-    case: int
-    i: int
+    case: CaseId
+    i: Index
 
 
 @register
@@ -51,7 +57,7 @@ class SymptomsDone(Callback):
     """Finish choosing symptoms."""
 
     prefix = "sd"
-    case: int
+    case: CaseId
 
 
 @register
@@ -59,9 +65,9 @@ class Tick(Callback):
     """Tick or untick item ``i`` of a case's emergency (e) or evidence (v) checklist."""
 
     prefix = "tk"
-    case: int
+    case: CaseId
     list: Literal["e", "v"]
-    i: int
+    i: Index
 
 
 @register
@@ -69,8 +75,8 @@ class Proceed(Callback):
     """Leave step ``step`` (by index) for the next one."""
 
     prefix = "go"
-    case: int
-    step: int
+    case: CaseId
+    step: Index
 
 
 @register
@@ -78,9 +84,9 @@ class Answer(Callback):
     """Answer option ``opt`` of choice step ``step``; opt -1 means "not sure" on an amount."""
 
     prefix = "an"
-    case: int
-    step: int
-    opt: int
+    case: CaseId
+    step: Index
+    opt: Annotated[int, Field(ge=-1, le=63)]
 
 
 @register
@@ -88,8 +94,8 @@ class AnonToggle(Callback):
     """Toggle a symptom without storing anything: the selection travels in ``mask``."""
 
     prefix = "xs"
-    mask: int
-    i: int
+    mask: Bits
+    i: Index
 
 
 @register
@@ -97,7 +103,7 @@ class AnonDone(Callback):
     """Finish an unstored symptom selection."""
 
     prefix = "xd"
-    mask: int
+    mask: Bits
 
 
 @register
@@ -105,9 +111,9 @@ class AnonTick(Callback):
     """Tick an emergency step without storing anything: ticks travel in ``done``."""
 
     prefix = "xt"
-    mask: int
-    done: int
-    i: int
+    mask: Bits
+    done: Bits
+    i: Index
 
 
 @register
@@ -115,7 +121,7 @@ class Resume(Callback):
     """Continue a case at its current step."""
 
     prefix = "rs"
-    case: int
+    case: CaseId
 
 
 @register
@@ -130,7 +136,7 @@ class Show(Callback):
     """Show part of a case's plan: emergency, evidence, claim guide, escalation, summary."""
 
     prefix = "sh"
-    case: int
+    case: CaseId
     what: Literal["e", "v", "c", "x", "s"]
 
 
