@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     quiet_hours: Annotated[tuple[time, time] | None, NoDecode] = (time(22), time(8))
     followup_delay_scale: float = Field(default=1.0, gt=0, le=1000)
     broadcast_rate: float = Field(default=25.0, gt=0, le=1000)
+    broadcast_connections: int = Field(default=8, ge=1, le=256)
     alert_max_per_hour: int = Field(default=5, ge=1, le=1000)
 
     @field_validator("bot_token", mode="before")

@@ -31,6 +31,9 @@ MENU: list[tuple[str, str]] = [
     ("export", "cmd-export"),
     ("delete", "cmd-delete"),
     ("help", "cmd-help"),
+    ("subscribe", "cmd-subscribe"),
+    ("unsubscribe", "cmd-unsubscribe"),
+    ("alerts", "cmd-alerts"),
 ]
 
 

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.alerts.buttons import SubscribeAlerts
 from bot.callbacks import Callback, register
 from bot.engine.schema import AmountStep, ChoiceStep, Item, Outcome
 from bot.engine.walker import Answers, items_for, money_moving, verdict
@@ -373,8 +374,12 @@ class Views:
         return Screen(self.t("escalate-intro") + "\n\n" + "\n".join(lines))
 
     def plan_footer(self, case: CaseRow) -> Screen:
-        """What to do next, with buttons to reopen each part of the plan."""
-        return Screen(self.t("plan-footer", case=case.id), self.case_buttons(case))
+        """What to do next, with buttons to reopen each part of the plan and to get alerts."""
+        keyboard = self.case_buttons(case)
+        subscribe = kb([[(self.t("btn-alerts-subscribe"), SubscribeAlerts())]])
+        return Screen(self.t("plan-footer", case=case.id),
+                      InlineKeyboardMarkup([*keyboard.inline_keyboard,
+                                            *subscribe.inline_keyboard]))
 
     def case_buttons(self, case: CaseRow) -> InlineKeyboardMarkup:
         """Buttons that reopen the parts of a case."""

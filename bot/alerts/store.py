@@ -1,0 +1,456 @@
+"""Subscribers, groups, broadcasts and deliveries on SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import aiosqlite
+from pydantic import BaseModel, ConfigDict
+
+from bot.store.db import Database
+
+
+class BroadcastState(StrEnum):
+    """Where a broadcast stands."""
+
+    DRAFT = "draft"
+    DISCARDED = "discarded"
+    RUNNING = "running"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class DeliveryState(StrEnum):
+    """Where one recipient's delivery stands."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    BLOCKED = "blocked"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+    CANCELLED = "cancelled"
+
+
+OPEN_STATES = (DeliveryState.PENDING.value, DeliveryState.SENDING.value)
+
+
+class BroadcastRow(BaseModel):
+    """A stored alert and its run."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    author_id: int
+    origin_chat: int
+    locale: str
+    body: str
+    state: BroadcastState
+    created_at: float
+    started_at: float | None
+    finished_at: float | None
+    status_chat: int | None
+    status_message: int | None
+    total: int
+    resumed_inflight: int
+
+
+class DeliveryRow(BaseModel):
+    """One recipient of a broadcast."""
+
+    model_config = ConfigDict(frozen=True)
+
+    broadcast_id: int
+    chat_id: int
+    is_group: bool
+    locale: str
+    attempts: int
+
+
+class GroupRow(BaseModel):
+    """A group the bot is (or was) in."""
+
+    model_config = ConfigDict(frozen=True)
+
+    chat_id: int
+    alerts_on: bool
+    gone: bool
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Delivery figures of one broadcast."""
+
+    total: int = 0
+    pending: int = 0
+    sending: int = 0
+    sent: int = 0
+    blocked: int = 0
+    failed: int = 0
+    unknown: int = 0
+    cancelled: int = 0
+
+    @property
+    def remaining(self) -> int:
+        """Return how many deliveries are not final yet."""
+        return self.pending + self.sending
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one send attempt, written back in a batch."""
+
+    broadcast_id: int
+    chat_id: int
+    state: DeliveryState
+    attempts: int
+    not_before: float = 0.0
+    error: str | None = None
+    is_group: bool = False
+    skip: bool = False
+
+
+class AlertStore:
+    """Alert storage; every write is committed before the method returns."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # subscribers -----------------------------------------------------------------------
+    async def subscribe(self, user_id: int, locale: str, now: float) -> bool:
+        """Subscribe a user (creating their users row); return False if already subscribed."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO users(user_id, locale, created_at, updated_at) VALUES (?,?,?,?) "
+                "ON CONFLICT(user_id) DO NOTHING",
+                (user_id, locale, now, now),
+            )
+            cur = await conn.execute(
+                "INSERT INTO alert_subscribers(user_id, created_at) VALUES (?,?) "
+                "ON CONFLICT(user_id) DO NOTHING",
+                (user_id, now),
+            )
+            return cur.rowcount > 0
+
+    async def unsubscribe(self, user_id: int) -> bool:
+        """Remove a subscription; return False if there was none."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute("DELETE FROM alert_subscribers WHERE user_id=?", (user_id,))
+            return cur.rowcount > 0
+
+    async def is_subscribed(self, user_id: int) -> bool:
+        """Tell whether a user is subscribed."""
+        async with self.db.conn.execute(
+            "SELECT 1 FROM alert_subscribers WHERE user_id=?", (user_id,)
+        ) as cur:
+            return await cur.fetchone() is not None
+
+    async def subscriber_count(self) -> int:
+        """Return the number of subscribed users."""
+        async with self.db.conn.execute("SELECT COUNT(*) FROM alert_subscribers") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    # groups ----------------------------------------------------------------------------
+    async def group(self, chat_id: int) -> GroupRow | None:
+        """Return a registered group."""
+        async with self.db.conn.execute(
+            "SELECT chat_id, alerts_on, gone FROM alert_groups WHERE chat_id=?", (chat_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return GroupRow.model_validate(dict(row)) if row else None
+
+    async def register_group(self, chat_id: int, now: float) -> None:
+        """Record that the bot is in a group (alerts keep their previous switch, off if new)."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO alert_groups(chat_id, created_at, updated_at) VALUES (?,?,?) "
+                "ON CONFLICT(chat_id) DO UPDATE SET gone=0, updated_at=excluded.updated_at",
+                (chat_id, now, now),
+            )
+
+    async def group_gone(self, chat_id: int, now: float) -> None:
+        """Mark a group as left: no more alerts go there."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE alert_groups SET gone=1, updated_at=? WHERE chat_id=?", (now, chat_id)
+            )
+
+    async def set_group_alerts(self, chat_id: int, on: bool, now: float) -> None:
+        """Turn alerts for a group on or off (registering it if needed)."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO alert_groups(chat_id, alerts_on, created_at, updated_at) "
+                "VALUES (?,?,?,?) ON CONFLICT(chat_id) DO UPDATE SET "
+                "alerts_on=excluded.alerts_on, gone=0, updated_at=excluded.updated_at",
+                (chat_id, int(on), now, now),
+            )
+
+    async def group_count(self) -> int:
+        """Return the number of groups that receive alerts."""
+        async with self.db.conn.execute(
+            "SELECT COUNT(*) FROM alert_groups WHERE alerts_on=1 AND gone=0"
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def migrate_group(self, old_id: int, new_id: int, now: float) -> None:
+        """Move a group to its new supergroup id, keeping its switch."""
+        async with self.db.transaction() as conn:
+            await self._migrate_group(conn, old_id, new_id, now)
+
+    @staticmethod
+    async def _migrate_group(conn: aiosqlite.Connection, old_id: int, new_id: int,
+                             now: float) -> None:
+        await conn.execute(
+            "INSERT INTO alert_groups(chat_id, alerts_on, gone, created_at, updated_at) "
+            "SELECT ?, alerts_on, 0, created_at, ? FROM alert_groups WHERE chat_id=? "
+            "ON CONFLICT(chat_id) DO UPDATE SET alerts_on=excluded.alerts_on, gone=0, "
+            "updated_at=excluded.updated_at",
+            (new_id, now, old_id),
+        )
+        await conn.execute("DELETE FROM alert_groups WHERE chat_id=?", (old_id,))
+
+    # broadcasts ------------------------------------------------------------------------
+    async def create_draft(self, author_id: int, origin_chat: int, locale: str, body: str,
+                           now: float) -> BroadcastRow:
+        """Store an alert awaiting the author's Send (``locale``: the author's language)."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "INSERT INTO alert_broadcasts(author_id, origin_chat, locale, body, state, "
+                "created_at) VALUES (?,?,?,?,?,?)",
+                (author_id, origin_chat, locale, body, BroadcastState.DRAFT.value, now),
+            )
+            broadcast_id = int(cur.lastrowid or 0)
+        row = await self.broadcast(broadcast_id)
+        assert row is not None
+        return row
+
+    async def broadcast(self, broadcast_id: int) -> BroadcastRow | None:
+        """Return a broadcast by id."""
+        async with self.db.conn.execute(
+            "SELECT * FROM alert_broadcasts WHERE id=?", (broadcast_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return BroadcastRow.model_validate(dict(row)) if row else None
+
+    async def recent(self, limit: int, author_id: int | None = None,
+                     states: Sequence[BroadcastState] = (
+                         BroadcastState.RUNNING, BroadcastState.DONE, BroadcastState.CANCELLED,
+                     )) -> list[BroadcastRow]:
+        """Return recent started broadcasts, newest first (optionally one author's)."""
+        marks = ",".join("?" for _ in states)
+        sql = f"SELECT * FROM alert_broadcasts WHERE state IN ({marks})"
+        args: list[object] = [s.value for s in states]
+        if author_id is not None:
+            sql += " AND author_id=?"
+            args.append(author_id)
+        sql += " ORDER BY id DESC LIMIT ?"
+        args.append(limit)
+        async with self.db.conn.execute(sql, args) as cur:
+            rows = await cur.fetchall()
+        return [BroadcastRow.model_validate(dict(r)) for r in rows]
+
+    async def started_since(self, author_id: int, since: float) -> int:
+        """Count the broadcasts an author started since a time (the per-hour limit)."""
+        async with self.db.conn.execute(
+            "SELECT COUNT(*) FROM alert_broadcasts WHERE author_id=? AND started_at>=?",
+            (author_id, since),
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def discard(self, broadcast_id: int) -> bool:
+        """Drop a draft; return False if it was no longer a draft."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE alert_broadcasts SET state=? WHERE id=? AND state=?",
+                (BroadcastState.DISCARDED.value, broadcast_id, BroadcastState.DRAFT.value),
+            )
+            return cur.rowcount > 0
+
+    async def start(self, broadcast_id: int, now: float, status_chat: int,
+                    status_message: int, default_locale: str) -> int | None:
+        """Turn a draft into a running broadcast with one row per recipient; return the total.
+
+        None means the broadcast was no longer a draft (pressed twice, or discarded).
+        """
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE alert_broadcasts SET state=?, started_at=?, status_chat=?, "
+                "status_message=? WHERE id=? AND state=?",
+                (BroadcastState.RUNNING.value, now, status_chat, status_message, broadcast_id,
+                 BroadcastState.DRAFT.value),
+            )
+            if cur.rowcount == 0:
+                return None
+            await conn.execute(
+                "INSERT INTO alert_deliveries(broadcast_id, chat_id, user_id, is_group, locale) "
+                "SELECT ?, s.user_id, s.user_id, 0, COALESCE(u.locale, ?) "
+                "FROM alert_subscribers s LEFT JOIN users u ON u.user_id = s.user_id",
+                (broadcast_id, default_locale),
+            )
+            await conn.execute(
+                "INSERT INTO alert_deliveries(broadcast_id, chat_id, user_id, is_group, locale) "
+                "SELECT ?, chat_id, NULL, 1, ? FROM alert_groups WHERE alerts_on=1 AND gone=0",
+                (broadcast_id, default_locale),
+            )
+            async with conn.execute(
+                "SELECT COUNT(*) FROM alert_deliveries WHERE broadcast_id=?", (broadcast_id,)
+            ) as c:
+                row = await c.fetchone()
+            total = int(row[0]) if row else 0
+            await conn.execute(
+                "UPDATE alert_broadcasts SET total=? WHERE id=?", (total, broadcast_id)
+            )
+        return total
+
+    async def cancel(self, broadcast_id: int, now: float) -> bool:
+        """Stop a running broadcast: pending deliveries are cancelled; False if not running."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE alert_broadcasts SET state=?, finished_at=? WHERE id=? AND state=?",
+                (BroadcastState.CANCELLED.value, now, broadcast_id,
+                 BroadcastState.RUNNING.value),
+            )
+            if cur.rowcount == 0:
+                return False
+            await conn.execute(
+                "UPDATE alert_deliveries SET state=? WHERE broadcast_id=? AND state=?",
+                (DeliveryState.CANCELLED.value, broadcast_id, DeliveryState.PENDING.value),
+            )
+        return True
+
+    async def cancel_leftovers(self, broadcast_id: int) -> None:
+        """Cancel rows of a stopped broadcast that a retry put back to pending."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE alert_deliveries SET state=? WHERE broadcast_id=? AND state IN (?,?)",
+                (DeliveryState.CANCELLED.value, broadcast_id, *OPEN_STATES),
+            )
+
+    async def finish(self, broadcast_id: int, now: float) -> bool:
+        """Mark a running broadcast done; False if it was not running."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE alert_broadcasts SET state=?, finished_at=? WHERE id=? AND state=?",
+                (BroadcastState.DONE.value, now, broadcast_id, BroadcastState.RUNNING.value),
+            )
+            return cur.rowcount > 0
+
+    async def running(self) -> list[BroadcastRow]:
+        """Return the running broadcasts, oldest first."""
+        async with self.db.conn.execute(
+            "SELECT * FROM alert_broadcasts WHERE state=? ORDER BY id",
+            (BroadcastState.RUNNING.value,),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [BroadcastRow.model_validate(dict(r)) for r in rows]
+
+    async def counts(self, broadcast_id: int) -> Counts:
+        """Return the delivery figures of a broadcast."""
+        async with self.db.conn.execute(
+            "SELECT state, COUNT(*) FROM alert_deliveries WHERE broadcast_id=? GROUP BY state",
+            (broadcast_id,),
+        ) as cur:
+            rows = await cur.fetchall()
+        by_state = {str(r[0]): int(r[1]) for r in rows}
+        return Counts(total=sum(by_state.values()),
+                      **{s.value: by_state.get(s.value, 0) for s in DeliveryState})
+
+    # the sender's side -----------------------------------------------------------------
+    async def reclaim_inflight(self, broadcast_id: int) -> int:
+        """After a restart, put claimed rows back to pending; return how many there were.
+
+        Each of them may or may not have been sent before the process died.
+        """
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE alert_deliveries SET state=? WHERE broadcast_id=? AND state=?",
+                (DeliveryState.PENDING.value, broadcast_id, DeliveryState.SENDING.value),
+            )
+            count = int(cur.rowcount)
+            if count:
+                await conn.execute(
+                    "UPDATE alert_broadcasts SET resumed_inflight=resumed_inflight+? WHERE id=?",
+                    (count, broadcast_id),
+                )
+        return count
+
+    async def claim(self, broadcast_id: int, now: float, limit: int) -> list[DeliveryRow]:
+        """Mark up to ``limit`` due pending rows as sending (committed) and return them."""
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT broadcast_id, chat_id, is_group, locale, attempts FROM alert_deliveries "
+                "WHERE broadcast_id=? AND state=? AND not_before<=? LIMIT ?",
+                (broadcast_id, DeliveryState.PENDING.value, now, limit),
+            ) as cur:
+                rows = [DeliveryRow.model_validate(dict(r)) for r in await cur.fetchall()]
+            if rows:
+                await conn.executemany(
+                    "UPDATE alert_deliveries SET state=? WHERE broadcast_id=? AND chat_id=?",
+                    [(DeliveryState.SENDING.value, r.broadcast_id, r.chat_id) for r in rows],
+                )
+        return rows
+
+    async def next_due(self, broadcast_id: int) -> float | None:
+        """Return the earliest not_before of the pending rows, or None if none are pending."""
+        async with self.db.conn.execute(
+            "SELECT MIN(not_before) FROM alert_deliveries WHERE broadcast_id=? AND state=?",
+            (broadcast_id, DeliveryState.PENDING.value),
+        ) as cur:
+            row = await cur.fetchone()
+        return None if row is None or row[0] is None else float(row[0])
+
+    async def record(self, outcomes: Iterable[Outcome], now: float) -> None:
+        """Write a batch of send results; unsubscribe users and groups that blocked the bot."""
+        items = list(outcomes)
+        if not items:
+            return
+        async with self.db.transaction() as conn:
+            await conn.executemany(
+                "UPDATE alert_deliveries SET state=?, attempts=?, not_before=?, error=? "
+                "WHERE broadcast_id=? AND chat_id=?",
+                [(o.state.value, o.attempts, o.not_before, o.error, o.broadcast_id, o.chat_id)
+                 for o in items],
+            )
+            blocked = [o for o in items if o.state is DeliveryState.BLOCKED]
+            await conn.executemany(
+                "DELETE FROM alert_subscribers WHERE user_id=?",
+                [(o.chat_id,) for o in blocked if not o.is_group],
+            )
+            await conn.executemany(
+                "UPDATE alert_groups SET gone=1, updated_at=? WHERE chat_id=?",
+                [(now, o.chat_id) for o in blocked if o.is_group],
+            )
+
+    async def move_delivery(self, broadcast_id: int, old_id: int, new_id: int,
+                            now: float) -> bool:
+        """Point a group's delivery and registration at its new supergroup id.
+
+        Returns False when the new id already has its own delivery row (the old one is dropped,
+        so the group still gets the alert exactly once).
+        """
+        async with self.db.transaction() as conn:
+            await self._migrate_group(conn, old_id, new_id, now)
+            async with conn.execute(
+                "SELECT 1 FROM alert_deliveries WHERE broadcast_id=? AND chat_id=?",
+                (broadcast_id, new_id),
+            ) as cur:
+                exists = await cur.fetchone() is not None
+            if exists:
+                await conn.execute(
+                    "DELETE FROM alert_deliveries WHERE broadcast_id=? AND chat_id=?",
+                    (broadcast_id, old_id),
+                )
+                await conn.execute(
+                    "UPDATE alert_broadcasts SET total=total-1 WHERE id=?", (broadcast_id,)
+                )
+                return False
+            await conn.execute(
+                "UPDATE alert_deliveries SET chat_id=? WHERE broadcast_id=? AND chat_id=?",
+                (new_id, broadcast_id, old_id),
+            )
+        return True
