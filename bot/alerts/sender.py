@@ -88,7 +88,10 @@ class SenderConfig:
     max_attempts: int = 5
     claim_window_s: float = 0.25
     flush_interval_s: float = 0.2
-    flush_batch: int = 500
+    # Results are written once this many are waiting (or every flush_interval_s): at 25/s
+    # that is every result, at 1,000/s batches of 50. After a crash, only the unwritten
+    # results can turn into duplicates, so small batches keep that number small.
+    flush_after_s: float = 0.05
     progress_interval_s: float = 3.0
     group_progress_interval_s: float = 6.0
     stop_timeout_s: float = 5.0
@@ -126,6 +129,9 @@ class Sender:
         self._inflight: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(config.concurrency)
         self._wake = asyncio.Event()
+        self._flush_now = asyncio.Event()
+        self._flush_batch = max(1, math.ceil(config.rate * config.flush_after_s))
+        self._flush_lock = asyncio.Lock()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
         self._flusher: asyncio.Task[None] | None = None
@@ -176,7 +182,7 @@ class Sender:
     def idle(self) -> bool:
         """Tell whether nothing is being sent or waiting to be written."""
         return (self._run is None and not self._busy and not self._inflight
-                and not self._outcomes)
+                and not self._outcomes and not self._flush_lock.locked())
 
     async def drain(self, timeout: float = 30.0) -> None:
         """Wait until every running broadcast is finished (for tests and benchmarks)."""
@@ -288,11 +294,17 @@ class Sender:
     # -- one recipient ---------------------------------------------------------------------
     async def _deliver(self, run: _Run, row: DeliveryRow) -> None:
         try:
-            self._outcomes.append(await self._attempts(run, row))
+            outcome = await self._attempts(run, row)
+        except Exception as exc:
+            log.exception("unexpected error sending broadcast %d to %d", row.broadcast_id,
+                          row.chat_id)
+            outcome = self._transient(row, row.chat_id, row.attempts + 1, exc)
+        try:
+            self._outcomes.append(outcome)
         finally:
             self._slots.release()
-            if len(self._outcomes) >= self.config.flush_batch:
-                self._wake.set()
+            if len(self._outcomes) >= self._flush_batch:
+                self._flush_now.set()
 
     async def _attempts(self, run: _Run, row: DeliveryRow) -> Outcome:
         """Send one alert, following migrations and RetryAfter; return the final outcome."""
@@ -381,18 +393,21 @@ class Sender:
     # -- results and progress --------------------------------------------------------------
     async def _flush(self) -> None:
         """Write the collected results in one transaction."""
-        if not self._outcomes:
-            return
-        batch, self._outcomes = self._outcomes, []
-        try:
-            await self.store.record([o for o in batch if not o.skip], self.svc.now())
-        except BaseException:
-            self._outcomes[:0] = batch
-            raise
+        async with self._flush_lock:
+            if not self._outcomes:
+                return
+            batch, self._outcomes = self._outcomes, []
+            try:
+                await self.store.record([o for o in batch if not o.skip], self.svc.now())
+            except BaseException:
+                self._outcomes[:0] = batch
+                raise
 
     async def _flush_loop(self) -> None:
         while True:
-            await asyncio.sleep(self.config.flush_interval_s)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._flush_now.wait(), self.config.flush_interval_s)
+            self._flush_now.clear()
             try:
                 await self._flush()
             except asyncio.CancelledError:
