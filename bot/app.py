@@ -19,7 +19,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import alerts
+from bot import alerts, followups
 from bot.engine.loader import load_flow
 from bot.handlers import general, triage
 from bot.i18n import Translator
@@ -96,6 +96,7 @@ def register_handlers(app: App) -> None:
 
     # Feature modules (follow-ups, alerts) register here, before the catch-alls below.
     alerts.register(app)
+    followups.register(app)
 
     # Any other button: stale or forged; answered with a clear message, nothing changes.
     app.add_handler(CallbackQueryHandler(triage.button))

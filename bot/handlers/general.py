@@ -31,6 +31,7 @@ MENU: list[tuple[str, str]] = [
     ("export", "cmd-export"),
     ("delete", "cmd-delete"),
     ("help", "cmd-help"),
+    ("reminders", "cmd-reminders"),
     ("subscribe", "cmd-subscribe"),
     ("unsubscribe", "cmd-unsubscribe"),
     ("alerts", "cmd-alerts"),

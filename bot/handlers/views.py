@@ -453,6 +453,12 @@ EVENT_KEYS: dict[str, str] = {
     "verdict": "event-verdict",
     "emergency_done": "event-emergency-done",
     "closed": "event-closed",
+    "claim_submitted": "event-claim-submitted",
+    "jd_answered": "event-jd-answered",
+    "escalated": "event-escalated",
+    "reminders_stopped": "event-reminders-stopped",
+    "reminders_paused": "event-reminders-paused",
+    "reminders_resumed": "event-reminders-resumed",
 }
 
 

@@ -1,0 +1,78 @@
+## Follow-ups: reminders on a schedule, answer buttons, /reminders
+
+cmd-reminders = See and pause follow-up reminders
+
+fu-step-emergency = Check the emergency steps
+fu-step-report-claim = Police report and claim
+fu-step-jd-answer = Has JD answered
+fu-step-escalate = Escalate
+fu-step-last-check = 30-day check
+
+fu-emergency =
+    ⏰ <b>Case #{ $case }: are the emergency steps done?</b>
+    These are not ticked yet. Press "Done" once they are; if you have not got to them, press "Not yet" and I will ask again tomorrow.
+fu-report-claim =
+    ⏰ <b>Case #{ $case }: how are the police report and the claim going?</b>
+    For larger amounts, report it at a police station first and keep the receipt, then file the theft claim in the JD app (My → Customer service) with your evidence.
+    Once the claim is in, press "Claim submitted": I will note the date and follow up on JD's answer.
+fu-jd-answer =
+    ⏰ <b>Case #{ $case }: has JD answered?</b>
+    Your claim went in a few working days ago. The review usually takes several working days, longer for complex cases; keep your phone reachable and watch the app's messages.
+fu-jd-answer-again =
+    ⏰ <b>Case #{ $case }: still no answer from JD?</b>
+    More than a week of working days has passed. Ask about progress through in-app customer service and screenshot every conversation: these records help if you complain later.
+fu-escalate =
+    🧭 <b>Case #{ $case }: time to consider escalating.</b>
+    When JD stays silent, refuses, or pays only part, you can turn to these channels (pick what fits your case):
+fu-escalate-prepare =
+    <b>Have these ready before you complain:</b>
+    • screenshots of each unauthorised transaction (order number, time, amount)
+    • screenshots of the abnormal login records
+    • your conversations with JD customer service, and JD's answer or reason for refusing
+    • the police report receipt (if you reported it)
+    • a short timeline of what happened
+    12315 usually decides within 7 working days whether to take a complaint; before going to 12363 you need to have complained to the company itself.
+fu-last-check =
+    📋 <b>Case #{ $case }: it has been a month. Where do things stand?</b>
+    Tell me the outcome and I will update the case. If it is not settled, the escalation channels are still open to you.
+
+fu-btn-done = ✅ Done
+fu-btn-not-yet = ⏳ Not yet (ask tomorrow)
+fu-btn-claim-submitted = 📨 Claim submitted
+fu-btn-paid-full = 💰 JD paid in full
+fu-btn-paid-part = 🪙 JD paid part
+fu-btn-refused = ❌ JD refused
+fu-btn-stop = 🔕 Stop reminders
+
+fu-next-done = Noted, thank you. The next reminders will come as planned.
+fu-next-not-yet = All right, I will ask again tomorrow.
+fu-next-claim-submitted = I noted the date. In 3 working days I will ask whether JD has answered.
+fu-next-paid-full = Great news! The case is closed and will get no more reminders.
+fu-next-paid-part = Noted. You can still pursue the rest; I will send you the channels to complain to shortly.
+fu-next-refused = Noted. Don't give up: I will send you where to complain and what to prepare shortly.
+fu-next-stop = All reminders for this case are stopped. Use /case to look at the case any time.
+
+fu-saved = Saved
+fu-stale = This reminder was already answered or no longer applies; nothing changed. Send /reminders to see the current ones.
+
+fu-list-title = ⏰ <b>Follow-up reminders</b>
+fu-list-case = <b>Case #{ $case }</b> ({ $status })
+fu-list-item = • { $date }: { $step }
+fu-list-paused = ⏸ Reminders paused
+fu-list-blocked = ⏸ Reminders paused (I could not message you earlier)
+fu-list-empty = No follow-up reminders are waiting.
+fu-btn-pause = ⏸ Pause reminders for case #{ $case }
+fu-btn-resume = ▶️ Resume reminders for case #{ $case }
+fu-paused-ok = Paused
+fu-resumed-ok = Resumed
+
+event-claim-submitted = Claim submitted
+event-jd-answered = JD answered: { $outcome ->
+    [paid_full] paid in full
+    [paid_part] paid part
+   *[refused] refused
+}
+event-escalated = Escalated the complaint
+event-reminders-stopped = Stopped the follow-up reminders
+event-reminders-paused = Paused the follow-up reminders
+event-reminders-resumed = Resumed the follow-up reminders
