@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 from telegram import Bot
-from telegram.request import HTTPXRequest
 
 from bot.alerts.pacer import Pacer
 from bot.alerts.sender import Sender, SenderConfig
 from bot.alerts.store import AlertStore, BroadcastState
 from bot.alerts.texts import alert_text, status_screen
+from bot.alerts.transport import AiohttpPost
 from bot.app import build_services
 from bot.services import Services
 from tests.conftest import FakeClock, make_settings
@@ -55,15 +55,14 @@ async def test_every_recipient_ends_counted_and_nobody_twice(svc: Services) -> N
         api.set_error(TIMED_OUT, "timeout", times=1, delay=1.0)  # answered after it was sent
         api.set_error(DROPPED, "disconnect", times=2)  # dropped before it was handled
         api.set_error(BAD, "bad_request")
-        request = HTTPXRequest(connection_pool_size=4, read_timeout=0.3)
-        bot = Bot(TEST_TOKEN, base_url=api.base_url, request=request)
-        async with bot:
+        post = AiohttpPost(api.base_url, TEST_TOKEN, connections=4, read_timeout=0.3)
+        async with Bot(TEST_TOKEN, base_url=api.base_url) as bot:
             status = await bot.send_message(ADMIN, "status")
             draft = await store.create_draft(ADMIN, ADMIN, "en", MARK, now)
             total = await store.start(draft.id, now, ADMIN, status.message_id, "zh-CN")
             assert total == len(USERS) + 2
             sender = Sender(
-                svc, store, bot, SenderConfig(rate=200, concurrency=4, progress_interval_s=0.2),
+                svc, store, post, SenderConfig(rate=200, concurrency=4, progress_interval_s=0.2),
                 render_text=lambda row, locale, group: alert_text(svc, row.body, locale, group),
                 render_progress=lambda row, c, eta: status_screen(svc, row, c, eta),
             )
@@ -72,6 +71,7 @@ async def test_every_recipient_ends_counted_and_nobody_twice(svc: Services) -> N
                 await sender.drain(20)
             finally:
                 await sender.stop()
+                await post.close()
 
         delivered = Counter(int(c.params["chat_id"]) for c in api.calls_of("sendMessage")
                             if c.ok and MARK in str(c.params["text"]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from html import escape
-from typing import Any
+from typing import Any, cast
 
 from telegram import Bot, CallbackQuery, Chat, ChatMember, Update
 from telegram.constants import ChatType
@@ -21,6 +21,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from bot.alerts import transport
 from bot.alerts.buttons import (
     ALERT_BUTTONS,
     DiscardAlert,
@@ -37,6 +38,7 @@ from bot.alerts.texts import (
     longest_alert,
     status_screen,
 )
+from bot.alerts.transport import BotPost, Post
 from bot.callbacks import BadCallback, parse
 from bot.handlers.common import Who, edit, is_private, send, who
 from bot.handlers.views import Screen, kb
@@ -47,8 +49,8 @@ log = logging.getLogger(__name__)
 App = Application[Any, Any, Any, Any, Any, Any]
 
 ALERTS_KEY = "alerts"
-#: Put a ``telegram.Bot`` here (tests, benchmarks) to make the sender use it.
-SENDER_BOT_KEY = "alerts_sender_bot"
+#: Put a ``Post`` here (tests, benchmarks) to make the sender use it.
+SENDER_POST_KEY = "alerts_sender_post"
 ADMIN_STATUSES = frozenset({ChatMember.ADMINISTRATOR, ChatMember.OWNER})
 HOUR_S = 3600.0
 LATEST_SHOWN = 3
@@ -63,7 +65,7 @@ class Alerts:
 
     store: AlertStore
     sender: Sender | None = None
-    own_bot: Bot | None = None
+    post: Post | None = None
     options: dict[str, Any] = field(default_factory=dict)
 
 
@@ -99,19 +101,22 @@ def register(app: App) -> None:
 # ---- the sender's life -----------------------------------------------------------------------
 
 
-async def sender_bot(app: App, svc: Services) -> tuple[Bot, bool]:
-    """Return the Bot the sender uses and whether it is the sender's own.
+async def sender_post(app: App, svc: Services) -> Post:
+    """Return how the sender posts messages.
 
     Over HTTP the sender gets its own small connection pool that bypasses the application's
     AIORateLimiter: the sender keeps Telegram's limits itself, and the application's limiter
     would cap it at 30/s and make triage replies queue behind the broadcast.
     """
-    override = svc.extras.get(SENDER_BOT_KEY)
-    if isinstance(override, Bot):
-        return override, False
+    override = svc.extras.get(SENDER_POST_KEY)
+    if override is not None:
+        return cast(Post, override)
     if not isinstance(app.bot.request, HTTPXRequest):
-        return app.bot, False  # in-process transports (console, offline tests)
+        return BotPost(app.bot)  # in-process transports (console, offline tests)
     size = svc.settings.broadcast_connections
+    if transport.available():
+        return transport.AiohttpPost(svc.settings.api_base_url, app.bot.token,
+                                     connections=size, read_timeout=SENDER_READ_TIMEOUT_S)
     bot = Bot(
         app.bot.token,
         base_url=svc.settings.api_base_url,
@@ -120,21 +125,29 @@ async def sender_bot(app: App, svc: Services) -> tuple[Bot, bool]:
                              pool_timeout=SENDER_READ_TIMEOUT_S),
     )
     await bot.initialize()
-    return bot, True
+    return OwnBotPost(bot)
+
+
+class OwnBotPost(BotPost):
+    """A PTB Bot of the sender's own, shut down with it."""
+
+    async def close(self) -> None:
+        """Close the Bot's connections."""
+        await self.bot.shutdown()
 
 
 async def start_sender(app: App) -> None:
     """Resume unfinished broadcasts and start the sender task."""
     svc = services_of(app)
     feature = alerts_of(svc)
-    bot, own = await sender_bot(app, svc)
-    feature.own_bot = bot if own else None
+    post = await sender_post(app, svc)
+    feature.post = post
     config = SenderConfig(rate=svc.settings.broadcast_rate,
                           concurrency=svc.settings.broadcast_connections)
     for name, value in feature.options.items():
         setattr(config, name, value)
     feature.sender = Sender(
-        svc, feature.store, bot, config,
+        svc, feature.store, post, config,
         render_text=lambda row, locale, is_group: alert_text(svc, row.body, locale, is_group),
         render_progress=lambda row, counts, eta: status_screen(svc, row, counts, eta),
     )
@@ -147,9 +160,9 @@ async def stop_sender(app: App) -> None:
     if feature.sender is not None:
         await feature.sender.stop()
         feature.sender = None
-    if feature.own_bot is not None:
-        await feature.own_bot.shutdown()
-        feature.own_bot = None
+    if feature.post is not None:
+        await feature.post.close()
+        feature.post = None
 
 
 # ---- subscribers -----------------------------------------------------------------------------

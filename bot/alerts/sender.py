@@ -18,8 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
-from telegram import Bot, InlineKeyboardMarkup
-from telegram.constants import ParseMode
+from telegram import InlineKeyboardMarkup
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -40,6 +39,7 @@ from bot.alerts.store import (
     DeliveryState,
     Outcome,
 )
+from bot.alerts.transport import Post, connect_timed_out
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,10 @@ def maybe_delivered(exc: TimedOut) -> bool:
     Connect and pool timeouts happen before the request leaves; read and write timeouts do not
     say whether Telegram got (and delivered) the message.
     """
-    return not isinstance(exc.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout) and (
+    cause = exc.__cause__
+    if connect_timed_out(cause):
+        return False
+    return not isinstance(cause, httpx.ConnectTimeout | httpx.PoolTimeout) and (
         "Pool timeout" not in str(exc)
     )
 
@@ -115,11 +118,11 @@ class _Run:
 class Sender:
     """One task that sends every running broadcast, oldest first."""
 
-    def __init__(self, svc: Services, store: AlertStore, bot: Bot, config: SenderConfig, *,
+    def __init__(self, svc: Services, store: AlertStore, post: Post, config: SenderConfig, *,
                  render_text: TextRenderer, render_progress: ProgressRenderer) -> None:
         self.svc = svc
         self.store = store
-        self.bot = bot
+        self.post = post
         self.config = config
         self.pacer = Pacer(config.rate)
         self.stats = SenderStats()
@@ -315,8 +318,7 @@ class Sender:
         while True:
             attempts += 1
             try:
-                await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
-                                            disable_web_page_preview=True)
+                await self.post.send(chat_id, text)
             except RetryAfter as exc:
                 self.stats.retry_after += 1
                 flood_waits += 1
@@ -457,9 +459,7 @@ class Sender:
         self.pacer.note(row.status_chat, is_group)
         text, keyboard = self.render_progress(row, counts, eta)
         try:
-            await self.bot.edit_message_text(text, chat_id=row.status_chat,
-                                             message_id=row.status_message,
-                                             parse_mode=ParseMode.HTML, reply_markup=keyboard)
+            await self.post.edit(row.status_chat, row.status_message, text, keyboard)
         except RetryAfter as exc:
             self.pacer.pause(retry_seconds(exc))
         except TelegramError as exc:
