@@ -134,8 +134,7 @@ class Scheduler:
     # -- sending ---------------------------------------------------------------------------
     async def tick(self) -> int:
         """Send every reminder that is due; return how many were sent."""
-        if self._lock.locked():
-            return 0  # the running tick re-arms when it ends
+        # Ticks run one at a time; rows are claimed in the database either way.
         async with self._lock:
             sent = 0
             try:
