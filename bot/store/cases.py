@@ -126,12 +126,15 @@ class Store:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    async def _fetch(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
+        """Run a read in one trip to the database thread (execute, fetch and close at once)."""
+        return list(await self.db.conn.execute_fetchall(sql, params))
+
     # users -----------------------------------------------------------------------------
     async def get_user(self, user_id: int) -> UserRow | None:
         """Return a user, or None when nothing is stored for them."""
-        async with self.db.conn.execute("SELECT * FROM users WHERE user_id=?", (user_id,)) as cur:
-            row = await cur.fetchone()
-        return UserRow.model_validate(dict(row)) if row else None
+        rows = await self._fetch("SELECT * FROM users WHERE user_id=?", (user_id,))
+        return UserRow.model_validate(dict(rows[0])) if rows else None
 
     async def set_locale(self, user_id: int, locale: str, now: float) -> None:
         """Store a user's language, creating the user row if needed."""
@@ -186,9 +189,8 @@ class Store:
 
     async def get_case(self, case_id: int) -> CaseRow | None:
         """Return a case by id."""
-        async with self.db.conn.execute("SELECT * FROM cases WHERE id=?", (case_id,)) as cur:
-            row = await cur.fetchone()
-        return CaseRow.model_validate(dict(row)) if row else None
+        rows = await self._fetch("SELECT * FROM cases WHERE id=?", (case_id,))
+        return CaseRow.model_validate(dict(rows[0])) if rows else None
 
     async def current_case(self, user: UserRow) -> CaseRow | None:
         """Return the user's current case, if it still exists."""
@@ -196,10 +198,7 @@ class Store:
 
     async def list_cases(self, user_id: int) -> list[CaseRow]:
         """Return a user's cases, newest first."""
-        async with self.db.conn.execute(
-            "SELECT * FROM cases WHERE user_id=? ORDER BY id DESC", (user_id,)
-        ) as cur:
-            rows = await cur.fetchall()
+        rows = await self._fetch("SELECT * FROM cases WHERE user_id=? ORDER BY id DESC", (user_id,))
         return [CaseRow.model_validate(dict(r)) for r in rows]
 
     async def set_current(self, user_id: int, case_id: int, now: float) -> None:
@@ -235,10 +234,8 @@ class Store:
 
     async def events(self, case_id: int) -> list[EventRow]:
         """Return a case's history, oldest first."""
-        async with self.db.conn.execute(
-            "SELECT * FROM case_events WHERE case_id=? ORDER BY id", (case_id,)
-        ) as cur:
-            rows = await cur.fetchall()
+        rows = await self._fetch("SELECT * FROM case_events WHERE case_id=? ORDER BY id",
+                                 (case_id,))
         return [EventRow.model_validate(dict(r)) for r in rows]
 
     async def export_user(self, user_id: int) -> dict[str, Any]:
