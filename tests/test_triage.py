@@ -492,6 +492,13 @@ async def test_group_chat_is_private_only(harness: Harness) -> None:
     calls = await h.send("/new", chat_id=-100123)
     assert [c.params["text"] for c in calls] == [h.t("private-only")]
     assert await count(h, "users") == 0
+    # Commands about one's own case are not answered with case data in a group either.
+    await consent(h)
+    await pick(h, ["jintiao"])
+    for command in ("/case", "/cases", "/cancel", "/export", "/delete"):
+        calls = await h.send(command, chat_id=-100123)
+        assert [c.params["text"] for c in calls] == [h.t("private-only")], command
+    assert (await case_of(h)).paused is False
     # Ordinary group chatter is not answered at all.
     assert await h.send("验证码 123456 大家好", chat_id=-100123) == []
 
@@ -660,6 +667,24 @@ async def test_language_follows_telegram(harness: Harness, code: str, locale: st
     h = harness
     await h.send("/start", lang=code)
     assert h.saw(1, "welcome", locale)
+
+
+async def test_a_case_stopped_before_its_verdict_gets_it_on_resume(harness: Harness) -> None:
+    h = harness
+    await consent(h)
+    await pick(h, ["ecard_coupons"])
+    case = await case_of(h)
+    # As if the process died between storing the last answer and the verdict.
+    case.step = "verdict"
+    case.answers = {"noticed": "today", "_amount": "unknown", "cause": "none",
+                    "police": "reported"}
+    await h.svc.store.save_case(case, h.clock())
+    await h.send("/start")
+    assert h.saw(1, "resume-offer", case=case.id, step=h.t("step-name-verdict"))
+    await h.press(h.t("btn-resume"))
+    assert h.saw(1, "verdict-reason-assets") and h.saw(1, "plan-footer", case=case.id)
+    done = await case_of(h)
+    assert done.status is CaseStatus.PLANNED and done.verdict == "covered"
 
 
 async def test_plan_buttons_reopen_each_part(harness: Harness) -> None:

@@ -89,3 +89,11 @@ def is_private(update: Update) -> bool:
     """Tell whether the update comes from a private chat."""
     chat = update.effective_chat
     return chat is not None and chat.type == "private"
+
+
+async def private_only(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who) -> bool:
+    """Tell whether the chat is private; elsewhere say the command works only in private."""
+    if is_private(update):
+        return True
+    await send(update, context, Screen(me.t("private-only")))
+    return False

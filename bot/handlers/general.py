@@ -11,7 +11,7 @@ from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 
 from bot.callbacks import BadCallback, parse
-from bot.handlers.common import edit, is_private, send, who
+from bot.handlers.common import edit, is_private, private_only, send, who
 from bot.handlers.views import ConfirmDelete, Screen, SetLang, kb
 from bot.i18n import locale_for
 from bot.services import services
@@ -71,7 +71,7 @@ async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send the user everything stored about them as a JSON file."""
     me = await who(update, context)
-    if me is None or not is_private(update):
+    if me is None or not await private_only(update, context, me):
         return
     if me.row is None:
         await send(update, context, Screen(me.t("export-nothing")))
@@ -91,7 +91,7 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Ask for confirmation before deleting everything stored about the user."""
     me = await who(update, context)
-    if me is None or not is_private(update):
+    if me is None or not await private_only(update, context, me):
         return
     if me.row is None:
         await send(update, context, Screen(me.t("export-nothing")))

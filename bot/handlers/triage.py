@@ -15,7 +15,15 @@ from telegram.ext import ContextTypes
 from bot.callbacks import BadCallback, Callback, parse
 from bot.engine.schema import AmountStep, ChoiceStep, EmergencyStep, SymptomsStep, VerdictStep
 from bot.engine.walker import next_step, verdict
-from bot.handlers.common import Who, edit, edit_keyboard, is_private, send, who
+from bot.handlers.common import (
+    Who,
+    edit,
+    edit_keyboard,
+    is_private,
+    private_only,
+    send,
+    who,
+)
 from bot.handlers.views import (
     STATUS_KEYS,
     AnonDone,
@@ -91,7 +99,7 @@ async def open_case(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Leave the current question; the case stays where it was."""
     me = await who(update, context)
-    if me is None or not is_private(update):
+    if me is None or not await private_only(update, context, me):
         return
     case = await me.svc.store.current_case(me.row) if me.row else None
     if case is None or case.step is None or case.paused:
@@ -105,7 +113,7 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def show_case(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the current case with its progress and history."""
     me = await who(update, context)
-    if me is None or not is_private(update):
+    if me is None or not await private_only(update, context, me):
         return
     case = await me.svc.store.current_case(me.row) if me.row else None
     if case is None:
@@ -118,7 +126,7 @@ async def show_case(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def list_cases(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List the user's cases with a button to open each."""
     me = await who(update, context)
-    if me is None or not is_private(update):
+    if me is None or not await private_only(update, context, me):
         return
     cases = await me.svc.store.list_cases(me.user.id) if me.row else []
     if not cases:
