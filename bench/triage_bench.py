@@ -4,6 +4,7 @@
     .venv/bin/python -m bench.triage_bench --users 1000 --rounds 5
     .venv/bin/python -m bench.triage_bench --profile       # cProfile of one triage round
     .venv/bin/python -m bench.triage_bench --breakdown     # each step, and its time in SQLite
+    .venv/bin/python -m bench.triage_bench --inline-sqlite # what-if: no aiosqlite thread trips
 
 Both sides run the real ``Application`` on ``LocalBotApi`` (no network, no rate limiter) and
 call ``process_update`` directly, one update at a time, building each ``Update`` from JSON as
@@ -274,15 +275,49 @@ async def breakdown(users: int) -> None:
             await svc.db.close()
 
 
+def run_sqlite_inline() -> None:
+    """What-if experiment: run aiosqlite's statements on the event loop thread, not its own.
+
+    Not how the bot runs. It measures what the ~6-7 trips per update to aiosqlite's worker
+    thread cost, by making each trip a plain call (the connection is opened with
+    check_same_thread=False so the loop thread may use it).
+    """
+    import aiosqlite
+    from aiosqlite import core
+
+    import bot.store.db as dbmodule
+
+    connect = aiosqlite.connect
+
+    def connect_anywhere(*args: Any, **kwargs: Any) -> Any:
+        kwargs["check_same_thread"] = False
+        return connect(*args, **kwargs)
+
+    dbmodule.aiosqlite.connect = connect_anywhere  # type: ignore[attr-defined]
+    queued = core.Connection._execute
+
+    async def inline(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        if self._connection is None:  # connecting still happens in the worker thread
+            return await queued(self, fn, *args, **kwargs)
+        return fn(*args, **kwargs)
+
+    core.Connection._execute = inline  # type: ignore[method-assign]
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--breakdown", action="store_true", help="cost of each step")
+    parser.add_argument("--inline-sqlite", action="store_true",
+                        help="what-if: run SQLite statements on the loop thread")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
 
+    if args.inline_sqlite:
+        run_sqlite_inline()
+        print("WHAT-IF: SQLite statements run on the event loop thread (not how the bot runs)")
     if args.breakdown:
         await breakdown(args.users)
         return
