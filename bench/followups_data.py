@@ -12,7 +12,10 @@ from bot.store.db import migrations
 def _migrate(conn: sqlite3.Connection) -> None:
     """Apply the bot's migrations synchronously (the same files the bot applies)."""
     conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    current = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
     for number, path in migrations():
+        if number <= current:
+            continue
         conn.executescript(path.read_text(encoding="utf-8"))
         conn.execute("INSERT INTO schema_version VALUES (?)", (number,))
 
