@@ -236,11 +236,11 @@ async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, ca
     case.verdict = result.outcome.value
     case.step = None
     case.status = CaseStatus.PLANNED
-    now = svc.now()
-    if event:
-        await svc.store.add_event(case.id, event, now, **data)
-    await svc.store.save_case(case, now, "verdict", outcome=result.outcome.value,
-                              rules=",".join(result.rule_ids))
+    events: list[tuple[str, dict[str, str]]] = [(event, data)] if event else []
+    events.append(("verdict", {"outcome": result.outcome.value,
+                               "rules": ",".join(result.rule_ids)}))
+    # The last answer and the verdict land together: a crash leaves neither or both.
+    await svc.store.save_case_events(case, svc.now(), events)
     if ack is not None:
         await ack()
     for hook in svc.hooks.case_planned:

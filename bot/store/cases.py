@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -213,15 +214,21 @@ class Store:
         self, case: CaseRow, now: float, event: str | None = None, **data: Any
     ) -> None:
         """Write a case back, with an optional history event, in one transaction."""
+        await self.save_case_events(case, now, [(event, data)] if event else [])
+
+    async def save_case_events(
+        self, case: CaseRow, now: float, events: Sequence[tuple[str, Mapping[str, Any]]]
+    ) -> None:
+        """Write a case back with its new history events, all in one transaction."""
         case.updated_at = now
         values = [_dump(case, c) for c in _CASE_COLUMNS]
         assignments = ", ".join(f"{c}=?" for c in _CASE_COLUMNS)
         async with self.db.transaction() as conn:
             await conn.execute(f"UPDATE cases SET {assignments} WHERE id=?", (*values, case.id))
-            if event:
+            for kind, data in events:
                 await conn.execute(
                     "INSERT INTO case_events(case_id, at, kind, data) VALUES (?,?,?,?)",
-                    (case.id, now, event, json.dumps(data, ensure_ascii=False, default=str)),
+                    (case.id, now, kind, json.dumps(data, ensure_ascii=False, default=str)),
                 )
 
     async def add_event(self, case_id: int, kind: str, now: float, **data: Any) -> None:
