@@ -18,6 +18,7 @@ from bot.store.db import Database
 
 CaseHook = Callable[[CaseRow], Awaitable[None]]
 AppHook = Callable[["Application[Any, Any, Any, Any, Any, Any]"], Awaitable[None]]
+ExportHook = Callable[[int], Awaitable[dict[str, Any]]]
 
 
 @dataclass
@@ -25,12 +26,14 @@ class Hooks:
     """Extension points features subscribe to.
 
     ``case_planned`` runs after the plan is committed and before it is sent; ``on_start``
-    runs once the application is started (jobs, senders), ``on_stop`` before it stops.
+    runs once the application is started (jobs, senders), ``on_stop`` before it stops;
+    ``export`` adds a feature's rows about a user to /export (PIPL: everything stored).
     """
 
     case_planned: list[CaseHook] = field(default_factory=list)
     on_start: list[AppHook] = field(default_factory=list)
     on_stop: list[AppHook] = field(default_factory=list)
+    export: list[ExportHook] = field(default_factory=list)
 
 
 @dataclass

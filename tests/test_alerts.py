@@ -272,3 +272,27 @@ async def test_per_admin_hourly_limit(h: Harness) -> None:
 async def test_usage_without_text(h: Harness) -> None:
     await h.send("/alert", user=ADMIN)
     assert h.saw(ADMIN, "alert-usage")
+
+
+async def test_export_includes_subscription_and_reminders(harness: Harness) -> None:
+    """/export carries every feature's rows about the user, not only cases (PIPL)."""
+    import json
+
+    h = harness
+    await h.send("/start")
+    await h.press(h.t("btn-consent-yes"))
+    await h.press(h.t("symptom-jintiao"))
+    await h.press(h.t("btn-done"))
+    await h.press(h.t("btn-proceed"))
+    await h.press(h.t("q-noticed-hour"))
+    await h.send("300")
+    await h.press(h.t("q-cause-none"))
+    await h.press(h.t("q-police-reported"))
+    await h.send("/subscribe")
+    calls = await h.send("/export")
+    docs = [c for c in calls if c.method == "sendDocument"]
+    assert len(docs) == 1
+    payload = json.loads(docs[0].params["_uploads"]["document"])
+    assert payload["alert_subscription"]["subscribed"] is True
+    assert payload["followups"], "the case's reminders are missing from the export"
+    assert {f["case_id"] for f in payload["followups"]} == {payload["cases"][0]["id"]}

@@ -94,6 +94,7 @@ def register(app: App) -> None:
     app.add_handler(CallbackQueryHandler(button, pattern=ALERT_BUTTONS))
     app.add_handler(ChatMemberHandler(my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migrated))
+    svc.hooks.export.append(alerts_of(svc).store.export_user)
     svc.hooks.on_start.append(start_sender)
     svc.hooks.on_stop.append(stop_sender)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import aiosqlite
 from pydantic import BaseModel, ConfigDict
@@ -133,6 +134,15 @@ class AlertStore:
                 (user_id, now),
             )
             return cur.rowcount > 0
+
+    async def export_user(self, user_id: int) -> dict[str, Any]:
+        """Return a user's subscription for /export."""
+        async with self.db.conn.execute(
+            "SELECT created_at FROM alert_subscribers WHERE user_id=?", (user_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return {"alert_subscription": {"subscribed": row is not None,
+                                       "since": row[0] if row else None}}
 
     async def unsubscribe(self, user_id: int) -> bool:
         """Remove a subscription; return False if there was none."""

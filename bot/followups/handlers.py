@@ -36,6 +36,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any],
     app.add_handler(CommandHandler("reminders", reminders))
     app.add_handler(CallbackQueryHandler(button, pattern=PATTERN))
     svc.hooks.case_planned.append(fu.plan_case)
+    svc.hooks.export.append(fu.store.export_user)
     svc.hooks.on_start.append(fu.scheduler.start)
 
     async def stop(_: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -64,6 +64,15 @@ class FollowupStore:
         self.db = db
 
     # -- reads ---------------------------------------------------------------------------
+    async def export_user(self, user_id: int) -> dict[str, Any]:
+        """Return a user's reminders for /export."""
+        async with self.db.conn.execute(
+            "SELECT * FROM followups WHERE user_id=? ORDER BY id", (user_id,)
+        ) as cur:
+            rows = await cur.fetchall()
+        return {"followups": [FollowupRow.model_validate(dict(r)).model_dump(mode="json")
+                              for r in rows]}
+
     async def get(self, followup_id: int) -> FollowupRow | None:
         """Return one reminder."""
         async with self.db.conn.execute("SELECT * FROM followups WHERE id=?",

@@ -77,6 +77,8 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(update, context, Screen(me.t("export-nothing")))
         return
     data = await me.svc.store.export_user(me.user.id)
+    for part in me.svc.hooks.export:
+        data.update(await part(me.user.id))
     payload = json.dumps(data, ensure_ascii=False, indent=2).encode()
     chat = update.effective_chat
     assert chat is not None

@@ -72,6 +72,12 @@ class LocalBotApi(BaseRequest):
         """Answer one Bot API method."""
         name = url.rsplit("/", 1)[-1]
         params: JSON = dict(request_data.parameters) if request_data else {}
+        if request_data is not None and request_data.contains_files:
+            # Keep uploaded bytes so a test or the console can read what was sent.
+            params["_uploads"] = {
+                name: part[1] for name, part in request_data.multipart_data.items()
+                if isinstance(part, tuple) and isinstance(part[1], bytes)
+            }
         ok, result = self.answer(name, params)
         call = ApiCall(name, params, result)
         if self.record:
