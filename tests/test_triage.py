@@ -336,7 +336,8 @@ async def test_foreign_button(harness: Harness) -> None:
 @pytest.mark.parametrize("data", [
     "", "garbage", "sy", "sy:1", "sy:1:2:3", "sy:x:0", "sy:1:99", "sy:1:-1",
     "sy:99999999999999999999999999:0", "an:1:2:x", "tk:1:q:0", "tk:1:e:999", "sh:1:z",
-    "lg:fr", "xs:99999:0", "xs:-1:0", "xs:1:42", "xt:1:99999999999999999999999999999999:0",
+    "lg:fr", "xs:99999:0", "xs:-1:0", "xs:1:42", "xt:1:99999999999999999999999999999999:2",
+    "xt:1:4294967295:2",
     "xt:1:0:99", "xd:0", "go:1:99", "an:1:0:-5", "cs:maybe", "dl:2", "zz:1",
     "sy:1:0" + ":0" * 40,
 ])
@@ -706,3 +707,40 @@ async def test_plan_buttons_reopen_each_part(harness: Harness) -> None:
     case = await case_of(h)
     assert case.verdict == "at_risk"
     assert_sizes(h)
+
+
+async def test_every_acknowledgement_comes_after_the_commit(harness: Harness) -> None:
+    """When the user sees a button acknowledged, what it changed is already in the file."""
+    h = harness
+    seen: list[tuple[str, str | None, str | None]] = []
+
+    def snapshot(call: Any) -> None:
+        if call.method not in ("answerCallbackQuery", "editMessageText",
+                               "editMessageReplyMarkup"):
+            return
+        conn = sqlite3.connect(h.settings.database_path)
+        try:
+            user = conn.execute("SELECT consent_at FROM users WHERE user_id=1").fetchone()
+            case = conn.execute("SELECT step, answers FROM cases WHERE user_id=1 "
+                                "ORDER BY id DESC").fetchone()
+        finally:
+            conn.close()
+        consent = None if user is None else str(user[0])
+        seen.append((call.method, consent, None if case is None else f"{case[0]}|{case[1]}"))
+
+    await h.send("/start")
+    h.api.on_call = snapshot
+    await h.press(h.t("btn-consent-yes"))
+    assert seen and all(consent not in (None, "None") for _, consent, _ in seen)
+    await h.press(h.t("symptom-other"))
+    seen.clear()
+    await h.press(h.t("btn-done"))
+    assert seen and all(state is not None and state.startswith("emergency|")
+                        for _, _, state in seen)
+    seen.clear()
+    await h.press(h.t("btn-proceed"))
+    assert seen and all(state is not None and state.startswith("noticed|")
+                        for _, _, state in seen)
+    seen.clear()
+    await h.press(h.t("q-noticed-week"))
+    assert seen and all(state == 'amount|{"noticed":"week"}' for _, _, state in seen)
