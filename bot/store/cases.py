@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from enum import StrEnum
@@ -128,8 +129,8 @@ class Store:
         self.db = db
 
     async def _fetch(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
-        """Run a read in one trip to the database thread (execute, fetch and close at once)."""
-        return list(await self.db.conn.execute_fetchall(sql, params))
+        """Run a small indexed read inline (see Database.run)."""
+        return self.db.fetch(sql, params)
 
     # users -----------------------------------------------------------------------------
     async def get_user(self, user_id: int) -> UserRow | None:
@@ -139,54 +140,57 @@ class Store:
 
     async def set_locale(self, user_id: int, locale: str, now: float) -> None:
         """Store a user's language, creating the user row if needed."""
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO users(user_id, locale, created_at, updated_at) VALUES (?,?,?,?) "
-                "ON CONFLICT(user_id) DO UPDATE SET locale=excluded.locale, "
-                "updated_at=excluded.updated_at",
-                (user_id, locale, now, now),
-            )
+        await self.db.write(lambda conn: conn.execute(
+            "INSERT INTO users(user_id, locale, created_at, updated_at) VALUES (?,?,?,?) "
+            "ON CONFLICT(user_id) DO UPDATE SET locale=excluded.locale, "
+            "updated_at=excluded.updated_at",
+            (user_id, locale, now, now),
+        ))
 
     async def give_consent(self, user_id: int, locale: str, now: float) -> None:
         """Record consent to storing case data."""
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO users(user_id, locale, consent_at, created_at, updated_at) "
-                "VALUES (?,?,?,?,?) ON CONFLICT(user_id) DO UPDATE SET "
-                "consent_at=excluded.consent_at, updated_at=excluded.updated_at",
-                (user_id, locale, now, now, now),
-            )
+        await self.db.write(lambda conn: conn.execute(
+            "INSERT INTO users(user_id, locale, consent_at, created_at, updated_at) "
+            "VALUES (?,?,?,?,?) ON CONFLICT(user_id) DO UPDATE SET "
+            "consent_at=excluded.consent_at, updated_at=excluded.updated_at",
+            (user_id, locale, now, now, now),
+        ))
 
     async def delete_user(self, user_id: int) -> int:
         """Delete everything stored for a user; return how many cases went with it."""
-        async with self.db.transaction() as conn:
-            async with conn.execute("SELECT COUNT(*) FROM cases WHERE user_id=?", (user_id,)) as c:
-                row = await c.fetchone()
-            await conn.execute("DELETE FROM cases WHERE user_id=?", (user_id,))
-            await conn.execute("DELETE FROM users WHERE user_id=?", (user_id,))
-        return int(row[0]) if row else 0
+
+        def delete(conn: sqlite3.Connection) -> int:
+            (count,) = conn.execute(
+                "SELECT COUNT(*) FROM cases WHERE user_id=?", (user_id,)
+            ).fetchone()
+            conn.execute("DELETE FROM cases WHERE user_id=?", (user_id,))
+            conn.execute("DELETE FROM users WHERE user_id=?", (user_id,))
+            return int(count)
+
+        return await self.db.write(delete)
 
     # cases -----------------------------------------------------------------------------
     async def create_case(self, user_id: int, first_step: str, now: float) -> CaseRow:
         """Open a case at the first step and make it the user's current case."""
-        async with self.db.transaction() as conn:
-            cur = await conn.execute(
+
+        def create(conn: sqlite3.Connection) -> Any:
+            cur = conn.execute(
                 "INSERT INTO cases(user_id, status, step, created_at, updated_at) "
                 "VALUES (?,?,?,?,?)",
                 (user_id, CaseStatus.TRIAGE.value, first_step, now, now),
             )
             case_id = cur.lastrowid
-            await conn.execute(
+            conn.execute(
                 "UPDATE users SET current_case=?, updated_at=? WHERE user_id=?",
                 (case_id, now, user_id),
             )
-            await conn.execute(
+            conn.execute(
                 "INSERT INTO case_events(case_id, at, kind) VALUES (?,?,?)",
                 (case_id, now, "opened"),
             )
-        case = await self.get_case(int(case_id or 0))
-        assert case is not None
-        return case
+            return conn.execute("SELECT * FROM cases WHERE id=?", (case_id,)).fetchone()
+
+        return CaseRow.model_validate(dict(await self.db.write(create)))
 
     async def get_case(self, case_id: int) -> CaseRow | None:
         """Return a case by id."""
@@ -204,11 +208,10 @@ class Store:
 
     async def set_current(self, user_id: int, case_id: int, now: float) -> None:
         """Make a case the user's current one."""
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                "UPDATE users SET current_case=?, updated_at=? WHERE user_id=?",
-                (case_id, now, user_id),
-            )
+        await self.db.write(lambda conn: conn.execute(
+            "UPDATE users SET current_case=?, updated_at=? WHERE user_id=?",
+            (case_id, now, user_id),
+        ))
 
     async def save_case(
         self, case: CaseRow, now: float, event: str | None = None, **data: Any
@@ -223,21 +226,25 @@ class Store:
         case.updated_at = now
         values = [_dump(case, c) for c in _CASE_COLUMNS]
         assignments = ", ".join(f"{c}=?" for c in _CASE_COLUMNS)
-        async with self.db.transaction() as conn:
-            await conn.execute(f"UPDATE cases SET {assignments} WHERE id=?", (*values, case.id))
-            for kind, data in events:
-                await conn.execute(
-                    "INSERT INTO case_events(case_id, at, kind, data) VALUES (?,?,?,?)",
-                    (case.id, now, kind, json.dumps(data, ensure_ascii=False, default=str)),
-                )
+        rows = [
+            (case.id, now, kind, json.dumps(data, ensure_ascii=False, default=str))
+            for kind, data in events
+        ]
+
+        def save(conn: sqlite3.Connection) -> None:
+            conn.execute(f"UPDATE cases SET {assignments} WHERE id=?", (*values, case.id))
+            conn.executemany(
+                "INSERT INTO case_events(case_id, at, kind, data) VALUES (?,?,?,?)", rows
+            )
+
+        await self.db.write(save)
 
     async def add_event(self, case_id: int, kind: str, now: float, **data: Any) -> None:
         """Append a history line to a case."""
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO case_events(case_id, at, kind, data) VALUES (?,?,?,?)",
-                (case_id, now, kind, json.dumps(data, ensure_ascii=False, default=str)),
-            )
+        row = (case_id, now, kind, json.dumps(data, ensure_ascii=False, default=str))
+        await self.db.write(lambda conn: conn.execute(
+            "INSERT INTO case_events(case_id, at, kind, data) VALUES (?,?,?,?)", row
+        ))
 
     async def events(self, case_id: int) -> list[EventRow]:
         """Return a case's history, oldest first."""
@@ -258,15 +265,17 @@ class Store:
 
     async def purge_expired(self, closed_before: float, idle_before: float) -> int:
         """Delete cases closed before a time, or untouched since a time; return the count."""
-        async with self.db.transaction() as conn:
-            cur = await conn.execute(
+
+        def purge(conn: sqlite3.Connection) -> int:
+            count = conn.execute(
                 "DELETE FROM cases WHERE (closed_at IS NOT NULL AND closed_at < ?) "
                 "OR updated_at < ?",
                 (closed_before, idle_before),
-            )
-            count = cur.rowcount
-            await conn.execute(
+            ).rowcount
+            conn.execute(
                 "UPDATE users SET current_case=NULL WHERE current_case IS NOT NULL AND "
                 "current_case NOT IN (SELECT id FROM cases)"
             )
-        return int(count)
+            return int(count)
+
+        return await self.db.write(purge)
