@@ -100,8 +100,12 @@ def register_handlers(app: App) -> None:
 
     # Any other button: stale or forged; answered with a clear message, nothing changes.
     app.add_handler(CallbackQueryHandler(triage.button))
-    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, triage.text))
-    app.add_handler(MessageHandler(private & ~filters.StatusUpdate.ALL, general.other_message))
+    # New messages only: editing an old message must not answer the current question.
+    fresh = filters.UpdateType.MESSAGE
+    app.add_handler(MessageHandler(private & fresh & filters.TEXT & ~filters.COMMAND,
+                                   triage.text))
+    app.add_handler(MessageHandler(private & fresh & ~filters.StatusUpdate.ALL,
+                                   general.other_message))
     app.add_error_handler(general.on_error)
 
 

@@ -14,6 +14,7 @@ _PREFIX = re.compile(r"^" + alternation(_WORDS.prefixes) + r"\s*", re.I)
 _SUFFIX = re.compile(r"\s*" + alternation(_WORDS.suffixes) + r"$", re.I)
 _TEN_THOUSAND = tuple(w for word in _WORDS.ten_thousand for w in (word, word.upper()))
 _NUMBER = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$")
+_SPACED = re.compile(r"^\d{1,3}( \d{3})+(\.\d{1,2})?$")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 
 
@@ -23,9 +24,12 @@ class AmountError(ValueError):
 
 def parse_amount(text: str) -> Decimal:
     """Return the amount in yuan, with at most two decimals, or raise AmountError."""
-    s = text.strip().translate(_FULLWIDTH).replace("，", ",").replace(" ", "")
-    s = _PREFIX.sub("", s)
-    s = _SUFFIX.sub("", s)
+    s = text.strip().translate(_FULLWIDTH).replace("，", ",")
+    s = _SUFFIX.sub("", _PREFIX.sub("", s)).strip()
+    if any(ch.isspace() for ch in s):
+        if not _SPACED.match(s):
+            raise AmountError(text)  # "1 299" is a thousands separator, "1 2 3 4" is not
+        s = s.replace(" ", "")
     factor = Decimal(1)
     if s.endswith(_TEN_THOUSAND):
         factor = Decimal(10000)

@@ -35,6 +35,7 @@ def test_amounts(typed: str, expected: str) -> None:
 @pytest.mark.parametrize("typed", [
     "", "很多", "abc", "-5", "1,29", "12.345", "1.2.3", "1299,5", "1e5", "0x10", "NaN",
     "Infinity", "三百", "100000000.01", "999999999999", "¥", "元", "300元 左右",
+    "1 2 3 4", "12 34",
 ])
 def test_not_amounts(typed: str) -> None:
     with pytest.raises(AmountError):

@@ -744,3 +744,21 @@ async def test_every_acknowledgement_comes_after_the_commit(harness: Harness) ->
     seen.clear()
     await h.press(h.t("q-noticed-week"))
     assert seen and all(state == 'amount|{"noticed":"week"}' for _, _, state in seen)
+
+
+async def test_editing_an_old_message_answers_nothing(harness: Harness) -> None:
+    """An edited message is not a new answer: the amount question stays open, nothing stored."""
+    h = harness
+    await consent(h)
+    await pick(h, ["unknown_orders"])
+    await h.press(h.t("btn-proceed"))
+    await h.press(h.t("q-noticed-today"))
+    before = len(h.api.calls)
+    edited = h.updates.text(1, "300").to_dict()
+    edited["edited_message"] = edited.pop("message")
+    from telegram import Update
+
+    await h.app.process_update(Update.de_json(edited, h.app.bot))
+    assert len(h.api.calls) == before, "the bot must not answer an edit"
+    case = await h.svc.store.get_case(1)
+    assert case is not None and case.step == "amount" and case.amount is None

@@ -56,6 +56,10 @@ TABLE: list[tuple[str, Answers, Outcome, set[str], set[str]]] = [
     ("access plus money is not access-only", facts(("unknown_login", "unknown_orders")),
      Outcome.COVERED, {"money_covered"}, {"no_loss_yet"}),
     ("something else only", facts(("other",)), Outcome.AT_RISK, {"unclear_loss"}, set()),
+    ("something else beside access symptoms", facts(("binding_changed", "other")),
+     Outcome.AT_RISK, {"unclear_loss"}, {"no_loss_yet"}),
+    ("something else beside a money loss", facts(("other", "unknown_orders")),
+     Outcome.COVERED, {"money_covered"}, {"unclear_loss"}),
     ("excluded beats at risk", facts(cause="shared", noticed="earlier"), Outcome.EXCLUDED,
      {"shared_password", "noticed_late"}, set()),
     ("at risk beats covered", facts(noticed="earlier", police="reported"), Outcome.AT_RISK,
@@ -86,7 +90,10 @@ def test_table_covers_every_rule_of_the_flow() -> None:
 
 
 def test_no_rule_matches_gives_the_default_reason() -> None:
-    answers = facts(("binding_changed", "other"), noticed="week", police="not_yet", amount="10")
+    # Before the cause is answered no rule can match (every cause option has a rule).
+    answers = Answers(symptoms=frozenset({"unknown_orders"}),
+                      choices={"noticed": "week", "police": "not_yet"},
+                      amount=Decimal("10"), amount_known=True)
     result = verdict(FLOW, answers)
     assert result.outcome is FLOW.verdict.default
     assert result.reasons == (FLOW.verdict.default_reason,)
