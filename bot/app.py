@@ -124,10 +124,15 @@ async def start_app(app: App, *, set_commands: bool = False) -> None:
 
 
 async def stop_app(app: App) -> None:
-    """Run the features' stop hooks, then stop the application."""
-    for hook in reversed(services_of(app).hooks.on_stop):
-        await hook(app)
-    await app.stop()
+    """Run the features' stop hooks, then stop the application (even if a hook fails)."""
+    try:
+        for hook in reversed(services_of(app).hooks.on_stop):
+            try:
+                await hook(app)
+            except Exception:
+                log.exception("a stop hook failed; stopping anyway")
+    finally:
+        await app.stop()
 
 
 async def publish_commands(app: App, svc: Services) -> None:

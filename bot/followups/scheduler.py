@@ -10,12 +10,14 @@ start and its question is asked again after the snooze delay rather than resent 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from apscheduler.jobstores.base import JobLookupError
 from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import (
@@ -100,11 +102,11 @@ class Scheduler:
         """Stop arming and wait for a running tick to finish its current rows."""
         self._stopped = True
         if self._job is not None:
-            self._job.schedule_removal()
+            _remove(self._job)
             self._job = None
         if self.app is not None and self.app.job_queue is not None:
             for job in self.app.job_queue.get_jobs_by_name(BACKSTOP_NAME):
-                job.schedule_removal()
+                _remove(job)
         async with self._lock:
             pass
 
@@ -116,7 +118,7 @@ class Scheduler:
         if self._job is not None and self._armed_at is not None and self._armed_at <= at:
             return
         if self._job is not None:
-            self._job.schedule_removal()
+            _remove(self._job)
         delay = max(0.0, at - self.svc.now())
         # A late event loop must not make APScheduler drop the one job that drives sending.
         self._job = self.app.job_queue.run_once(
@@ -217,3 +219,9 @@ class Scheduler:
             log.warning("followup %d: network error (attempt %d), retrying in %.0f s: %s",
                         row.id, row.attempts, delay, error)
             self.arm(now + delay)
+
+
+def _remove(job: Job[Any]) -> None:
+    """Remove a job that may already have fired (APScheduler then no longer knows it)."""
+    with contextlib.suppress(JobLookupError):
+        job.schedule_removal()
