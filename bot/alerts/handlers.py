@@ -39,8 +39,8 @@ from bot.alerts.texts import (
     status_screen,
 )
 from bot.alerts.transport import BotPost, Post
-from bot.callbacks import BadCallback, parse
-from bot.handlers.common import Who, edit, is_private, send, who
+from bot.callbacks import Callback
+from bot.handlers.common import Who, edit, is_private, parsed_button, send, who
 from bot.handlers.views import Screen, kb
 from bot.services import Services, services, services_of
 
@@ -375,17 +375,9 @@ def _alert_body(text: str, reply: Any) -> str:
 # ---- buttons ---------------------------------------------------------------------------------
 
 
-async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
+                    query: CallbackQuery, data: Callback) -> None:
     """Handle Subscribe, and Send, Cancel and Stop on an alert (its author only)."""
-    query = update.callback_query
-    me = await who(update, context)
-    if query is None or me is None:
-        return
-    try:
-        data = parse(query.data)
-    except BadCallback:
-        await query.answer(me.t("button-stale"), show_alert=True)
-        return
     if isinstance(data, SubscribeAlerts):
         text = await _subscribe(me)
         await query.answer()
@@ -485,3 +477,6 @@ async def broadcasts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             failed=c.failed, blocked=c.blocked, unknown=c.unknown,
         ))
     await send(update, context, Screen(me.t("broadcasts-title") + "\n" + "\n".join(lines)))
+
+
+button = parsed_button(on_button)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from bot.engine.schema import AmountStep, ChoiceStep, Condition, Flow, Outcome, VerdictStep
 from bot.engine.walker import Answers, items_for
@@ -124,19 +125,27 @@ def check_flow(flow: Flow, translator: Translator | None = None) -> list[str]:
     return problems
 
 
-def load_flow(path: Path = TRIAGE_FILE, translator: Translator | None = None) -> Flow:
-    """Parse and validate a flow file, raising FlowError with every problem at once."""
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_model(path: Path, model: type[M]) -> M:
+    """Read a YAML file into a closed model, raising FlowError that lists what is wrong."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise FlowError(f"{path.name}: cannot read: {exc}") from None
     try:
-        flow = Flow.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as exc:
         lines = [
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()[:20]
         ]
         raise FlowError(f"{path.name}: " + "; ".join(lines)) from None
+
+
+def load_flow(path: Path = TRIAGE_FILE, translator: Translator | None = None) -> Flow:
+    """Parse and validate a flow file, raising FlowError with every problem at once."""
+    flow = read_model(path, Flow)
     problems = check_flow(flow, translator)
     if problems:
         raise FlowError(f"{path.name}: " + "; ".join(problems))

@@ -5,15 +5,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.callbacks import BadCallback, parse
+from bot.callbacks import Callback
 from bot.followups.buttons import PATTERN, FollowupAnswer, FollowupPause
 from bot.followups.scheduler import Tuning
 from bot.followups.schema import load_ladder
 from bot.followups.service import EXTRAS_KEY, Followups
-from bot.handlers.common import Who, edit, is_private, send, who
+from bot.handlers.common import Who, edit, is_private, parsed_button, send, who
 from bot.handlers.views import Screen
 from bot.services import Services, services_of
 
@@ -59,17 +59,9 @@ async def reminders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send(update, context, await fu.overview(cases, me.locale))
 
 
-async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
+                    query: CallbackQuery, data: Callback) -> None:
     """Handle a reminder answer or a pause/resume button; foreign or stale ones change nothing."""
-    query = update.callback_query
-    me = await who(update, context)
-    if query is None or me is None:
-        return
-    try:
-        data = parse(query.data)
-    except BadCallback:
-        await query.answer(me.t("button-stale"), show_alert=True)
-        return
     if isinstance(data, FollowupAnswer):
         await on_answer(me, query, data)
     elif isinstance(data, FollowupPause):
@@ -116,3 +108,6 @@ async def on_pause(me: Who, query: Any, data: FollowupPause) -> None:
         await query.answer(me.t("fu-resumed-ok"))
     cases = await svc.store.list_cases(me.user.id)
     await edit(query, await fu.overview(cases, me.locale))
+
+
+button = parsed_button(on_button)

@@ -6,10 +6,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
-from bot.engine.loader import FLOWS_DIR, FlowError
+from bot.engine.loader import FLOWS_DIR, FlowError, read_model
 from bot.engine.schema import Closed, Flow, Id, Key
 from bot.i18n import Translator
 
@@ -135,17 +134,7 @@ def check_ladder(ladder: Ladder, flow: Flow, translator: Translator | None = Non
 def load_ladder(flow: Flow, translator: Translator | None = None,
                 path: Path = LADDER_FILE) -> Ladder:
     """Parse and validate the ladder, raising FlowError with every problem at once."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise FlowError(f"{path.name}: cannot read: {exc}") from None
-    try:
-        ladder = Ladder.model_validate(raw)
-    except ValidationError as exc:
-        lines = [
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()[:20]
-        ]
-        raise FlowError(f"{path.name}: " + "; ".join(lines)) from None
+    ladder = read_model(path, Ladder)
     problems = check_ladder(ladder, flow, translator)
     if problems:
         raise FlowError(f"{path.name}: " + "; ".join(problems))

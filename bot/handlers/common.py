@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import CallbackQuery, Message, Update, User
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from bot.callbacks import BadCallback, Callback, parse
 from bot.handlers.views import Screen, Views
 from bot.i18n import locale_for
 from bot.services import Services, services
@@ -83,6 +86,35 @@ async def edit_keyboard(query: CallbackQuery, screen: Screen) -> None:
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
             raise
+
+
+ButtonHandler = Callable[
+    [Update, ContextTypes.DEFAULT_TYPE, Who, CallbackQuery, Callback], Awaitable[None]
+]
+
+
+def parsed_button(
+    handler: ButtonHandler,
+) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
+    """Wrap a button handler: identify the presser and parse the data first.
+
+    Forged, truncated or outdated data gets the stale-button answer and changes nothing.
+    """
+
+    async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        me = await who(update, context)
+        if query is None or me is None:
+            return
+        try:
+            data = parse(query.data)
+        except BadCallback:
+            await query.answer(me.t("button-stale"), show_alert=True)
+            return
+        await handler(update, context, me, query, data)
+
+    button.__doc__ = handler.__doc__
+    return button
 
 
 def is_private(update: Update) -> bool:

@@ -6,12 +6,12 @@ import json
 import logging
 from io import BytesIO
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 
-from bot.callbacks import BadCallback, parse
-from bot.handlers.common import edit, is_private, private_only, send, who
+from bot.callbacks import Callback
+from bot.handlers.common import Who, edit, is_private, parsed_button, private_only, send, who
 from bot.handlers.views import ConfirmDelete, Screen, SetLang, kb
 from bot.i18n import locale_for
 from bot.services import services
@@ -105,17 +105,9 @@ async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ))
 
 
-async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
+                    query: CallbackQuery, data: Callback) -> None:
     """Handle the language and delete-confirmation buttons."""
-    query = update.callback_query
-    me = await who(update, context)
-    if query is None or me is None:
-        return
-    try:
-        data = parse(query.data)
-    except BadCallback:
-        await query.answer(me.t("button-stale"), show_alert=True)
-        return
     if isinstance(data, SetLang):
         await me.svc.store.set_locale(me.user.id, data.locale, me.svc.now())
         await query.answer()
@@ -167,3 +159,5 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         except Exception:
             log.warning("could not tell the user about an error")
 
+
+button = parsed_button(on_button)

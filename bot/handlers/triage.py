@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from telegram import CallbackQuery, Update
 from telegram.ext import ContextTypes
 
-from bot.callbacks import BadCallback, Callback, parse
+from bot.callbacks import Callback
 from bot.engine.schema import AmountStep, ChoiceStep, EmergencyStep, SymptomsStep, VerdictStep
 from bot.engine.walker import next_step, verdict
 from bot.handlers.common import (
@@ -20,6 +20,7 @@ from bot.handlers.common import (
     edit,
     edit_keyboard,
     is_private,
+    parsed_button,
     private_only,
     send,
     who,
@@ -274,20 +275,6 @@ async def focus(me: Who, case: CaseRow) -> None:
 # ---- buttons ---------------------------------------------------------------------------------
 
 
-async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Route a triage button press; stale, foreign or forged buttons change nothing."""
-    query = update.callback_query
-    me = await who(update, context)
-    if query is None or me is None:
-        return
-    try:
-        data = parse(query.data)
-    except BadCallback:
-        await query.answer(me.t("button-stale"), show_alert=True)
-        return
-    await on_button(update, context, me, query, data)
-
-
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
                     query: CallbackQuery, data: Callback) -> None:
     """Handle one parsed triage button."""
@@ -512,3 +499,6 @@ async def on_anon(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
             return
         await query.answer()
         await edit(query, views.anon_emergency(data.mask, data.done ^ (1 << data.i)))
+
+
+button = parsed_button(on_button)
