@@ -32,6 +32,9 @@ def _strings(node: ast.AST) -> Iterator[str]:
     elif isinstance(node, ast.Dict):
         for value in node.values:
             yield from _strings(value)
+    elif isinstance(node, ast.IfExp):  # t("a" if x else "b")
+        yield from _strings(node.body)
+        yield from _strings(node.orelse)
     elif isinstance(node, ast.Tuple | ast.List | ast.Set):
         for element in node.elts:
             yield from _strings(element)
@@ -84,10 +87,12 @@ def code_keys(root: Path = BOT_DIR) -> list[KeyUse]:
                 else:
                     variables = frozenset(str(kw.arg) for kw in node.keywords)
                 for arg in node.args:
-                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and (
-                        arg.value not in SUPPORTED_LOCALES
-                    ):
-                        found.append(KeyUse(arg.value, f"{rel}:{node.lineno}", variables))
+                    if not isinstance(arg, ast.Constant | ast.IfExp):
+                        continue
+                    found += [
+                        KeyUse(key, f"{rel}:{node.lineno}", variables)
+                        for key in _strings(arg) if key not in SUPPORTED_LOCALES
+                    ]
             elif func in ("append", "extend", "insert") and isinstance(
                 node.func, ast.Attribute
             ) and _name(node.func.value) == "MENU":
@@ -150,6 +155,8 @@ def test_code_scan_finds_keys_of_every_kind() -> None:
     assert "event-opened" in keys  # EVENT_KEYS values
     assert "cmd-help" in keys  # general.MENU
     assert "error-generic" in keys  # svc.t(locale, "...")
+    assert {"alerts-subscribed", "alerts-already-subscribed"} <= keys  # t("a" if x else "b")
+    assert "alert-refused-group" in keys  # REFUSAL_KEYS values
     assert not keys & set(SUPPORTED_LOCALES)
     # The scan covers all of bot/, not only the triage.
     assert {u.where.split(":")[0].split("/")[1] for u in uses} >= {"handlers", "console.py"}

@@ -307,16 +307,23 @@ async def migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 # ---- /alert ----------------------------------------------------------------------------------
 
 
+# Why an alert is refused: reason -> message key.
+REFUSAL_KEYS: dict[str, str] = {
+    "not_admin": "alert-refused",
+    "group_gone": "alert-refused-group",
+}
+
+
 async def may_alert(context: ContextTypes.DEFAULT_TYPE, svc: Services, chat_id: int,
                     chat_is_private: bool, user_id: int) -> str | None:
     """Return None if the user may alert from this chat now, else the refusal's key."""
     if chat_is_private:
-        return None if user_id in svc.settings.admin_ids else "alert-refused"
+        return None if user_id in svc.settings.admin_ids else REFUSAL_KEYS["not_admin"]
     group = await alerts_of(svc).store.group(chat_id)
     if group is not None and group.gone:
-        return "alert-refused-group"
+        return REFUSAL_KEYS["group_gone"]
     if not await is_chat_admin(context.bot, chat_id, user_id):
-        return "alert-refused"
+        return REFUSAL_KEYS["not_admin"]
     if group is None:
         # The bot is evidently in the group (it got the command) but missed the join.
         await alerts_of(svc).store.register_group(chat_id, svc.now())
