@@ -112,7 +112,8 @@ def test_triage_screens_fit(svc: Services, locale: str) -> None:
                                  ("evidence", views.evidence(case)),
                                  ("claim", views.claim(case)),
                                  ("escalation", views.escalation(case)),
-                                 ("footer", views.plan_footer(case))):
+                                 ("footer", views.plan_footer(case)),
+                                 ("guide", views.guide(case))):
                 check(screen, f"{what} {name} {answers}")
         check(views.case_summary(case, many_events()), f"{what} case summary")
 

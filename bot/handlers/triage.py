@@ -247,8 +247,8 @@ async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, ca
     for hook in svc.hooks.case_planned:
         await hook(case)
     views = me.views
-    for screen in (views.verdict(case), views.evidence(case), views.claim(case),
-                   views.escalation(case), views.plan_footer(case)):
+    # Three messages, not five: a burst to one chat should stay small (about 1/s per chat).
+    for screen in (views.verdict(case), views.evidence(case), views.guide(case)):
         await send(update, context, screen)
 
 

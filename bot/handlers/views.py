@@ -381,6 +381,12 @@ class Views:
                       InlineKeyboardMarkup([*keyboard.inline_keyboard,
                                             *subscribe.inline_keyboard]))
 
+    def guide(self, case: CaseRow) -> Screen:
+        """Claim guide, escalation and what next in one message (the plan arrives as three)."""
+        footer = self.plan_footer(case)
+        parts = (self.claim(case).text, self.escalation(case).text, footer.text)
+        return Screen("\n\n".join(parts), footer.keyboard)
+
     def case_buttons(self, case: CaseRow) -> InlineKeyboardMarkup:
         """Buttons that reopen the parts of a case."""
         rows: list[list[tuple[str, Callback]]] = []
