@@ -8,6 +8,7 @@ from typing import Any
 import aiosqlite
 from telegram import InlineKeyboardMarkup
 
+from bot.engine.schema import Item
 from bot.engine.walker import items_for
 from bot.followups.buttons import FollowupAnswer, FollowupPause
 from bot.followups.calendar import due_time
@@ -99,10 +100,9 @@ class Followups:
                 return True
         return False
 
-    def unticked(self, case: CaseRow) -> list[Any]:
+    def unticked(self, case: CaseRow) -> list[Item]:
         """Return the emergency items of a case not ticked yet."""
-        views = Views(self.svc, self.svc.settings.default_locale)
-        return [it for _, it in views.emergency_items(case.symptoms)
+        return [it for it in items_for(self.svc.flow.emergency, case.facts())
                 if it.id not in case.emergency_done]
 
     def body(self, step: Step, case: CaseRow, locale: str) -> str:
@@ -163,8 +163,7 @@ class Followups:
             if not await st.answer(conn, row.id, action.value, now):
                 return False
             if action is Action.DONE and step.on_done == "emergency_done":
-                views = Views(self.svc, self.svc.settings.default_locale)
-                ids = [it.id for _, it in views.emergency_items(case.symptoms)]
+                ids = [it.id for it in items_for(self.svc.flow.emergency, case.facts())]
                 await st.set_status(conn, case.id, case.status, now, emergency_done=ids)
                 await st.event(conn, case.id, "emergency_done", now)
             elif action is Action.DONE:

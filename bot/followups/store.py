@@ -10,7 +10,7 @@ from typing import Any
 import aiosqlite
 from pydantic import BaseModel
 
-from bot.store.cases import CaseStatus
+from bot.store.cases import INSERT_EVENT, CaseStatus, event_params
 from bot.store.db import Database
 
 
@@ -238,10 +238,7 @@ class FollowupStore:
     async def event(self, conn: aiosqlite.Connection, case_id: int, kind: str, now: float,
                     **data: str | int) -> None:
         """Append a history line to a case."""
-        await conn.execute(
-            "INSERT INTO case_events(case_id, at, kind, data) VALUES (?,?,?,?)",
-            (case_id, now, kind, json.dumps(data, ensure_ascii=False)),
-        )
+        await conn.execute(INSERT_EVENT, event_params(case_id, now, kind, data))
 
 
 async def _insert(conn: aiosqlite.Connection, case_id: int, user_id: int, step: str,

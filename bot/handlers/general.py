@@ -13,7 +13,6 @@ from telegram.ext import ContextTypes
 from bot.callbacks import Callback
 from bot.handlers.common import Who, edit, is_private, parsed_button, private_only, send, who
 from bot.handlers.views import ConfirmDelete, Screen, SetLang, kb
-from bot.i18n import locale_for
 from bot.services import services
 
 log = logging.getLogger(__name__)
@@ -145,17 +144,15 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     error = context.error
     log.error("error while handling an update: %s: %s", type(error).__name__, error,
               exc_info=error if not isinstance(error, Forbidden) else None)
-    if isinstance(update, Update) and update.effective_chat and update.effective_user:
+    if isinstance(update, Update) and update.effective_chat:
         try:
-            svc = services(context)
-            row = await svc.store.get_user(update.effective_user.id)
-            locale = row.locale if row else locale_for(update.effective_user.language_code)
+            me = await who(update, context)
+            if me is None:
+                return
             if update.callback_query:
-                await update.callback_query.answer(svc.t(locale, "error-generic"),
-                                                   show_alert=True)
+                await update.callback_query.answer(me.t("error-generic"), show_alert=True)
             else:
-                await context.bot.send_message(update.effective_chat.id,
-                                               svc.t(locale, "error-generic"))
+                await context.bot.send_message(update.effective_chat.id, me.t("error-generic"))
         except Exception:
             log.warning("could not tell the user about an error")
 

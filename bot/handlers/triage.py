@@ -242,10 +242,11 @@ async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, ca
                                "rules": ",".join(result.rule_ids)}))
     # The last answer and the verdict land together: a crash leaves neither or both.
     await svc.store.save_case_events(case, svc.now(), events)
-    if ack is not None:
-        await ack()
+    # Hooks commit what the plan promises (the follow-up ladder) before anything is acknowledged.
     for hook in svc.hooks.case_planned:
         await hook(case)
+    if ack is not None:
+        await ack()
     views = me.views
     # Three messages, not five: a burst to one chat should stay small (about 1/s per chat).
     for screen in (views.verdict(case), views.evidence(case), views.guide(case)):

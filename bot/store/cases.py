@@ -122,6 +122,16 @@ def _dump(case: CaseRow, column: str) -> object:
     return value
 
 
+# A case history row: shared by every writer of case_events (the core store, the follow-ups).
+INSERT_EVENT = "INSERT INTO case_events(case_id, at, kind, data) VALUES (?,?,?,?)"
+
+
+def event_params(case_id: int, now: float, kind: str,
+                 data: Mapping[str, Any] | None = None) -> tuple[int, float, str, str]:
+    """Return the parameters of INSERT_EVENT, with the data encoded one way everywhere."""
+    return (case_id, now, kind, json.dumps(dict(data or {}), ensure_ascii=False, default=str))
+
+
 class Store:
     """Case storage on SQLite; every write is committed before the method returns."""
 
@@ -184,10 +194,7 @@ class Store:
                 "UPDATE users SET current_case=?, updated_at=? WHERE user_id=?",
                 (case_id, now, user_id),
             )
-            conn.execute(
-                "INSERT INTO case_events(case_id, at, kind) VALUES (?,?,?)",
-                (case_id, now, "opened"),
-            )
+            conn.execute(INSERT_EVENT, event_params(int(case_id or 0), now, "opened"))
             return conn.execute("SELECT * FROM cases WHERE id=?", (case_id,)).fetchone()
 
         return CaseRow.model_validate(dict(await self.db.write(create)))
@@ -226,25 +233,18 @@ class Store:
         case.updated_at = now
         values = [_dump(case, c) for c in _CASE_COLUMNS]
         assignments = ", ".join(f"{c}=?" for c in _CASE_COLUMNS)
-        rows = [
-            (case.id, now, kind, json.dumps(data, ensure_ascii=False, default=str))
-            for kind, data in events
-        ]
+        rows = [event_params(case.id, now, kind, data) for kind, data in events]
 
         def save(conn: sqlite3.Connection) -> None:
             conn.execute(f"UPDATE cases SET {assignments} WHERE id=?", (*values, case.id))
-            conn.executemany(
-                "INSERT INTO case_events(case_id, at, kind, data) VALUES (?,?,?,?)", rows
-            )
+            conn.executemany(INSERT_EVENT, rows)
 
         await self.db.write(save)
 
     async def add_event(self, case_id: int, kind: str, now: float, **data: Any) -> None:
         """Append a history line to a case."""
-        row = (case_id, now, kind, json.dumps(data, ensure_ascii=False, default=str))
-        await self.db.write(lambda conn: conn.execute(
-            "INSERT INTO case_events(case_id, at, kind, data) VALUES (?,?,?,?)", row
-        ))
+        row = event_params(case_id, now, kind, data)
+        await self.db.write(lambda conn: conn.execute(INSERT_EVENT, row))
 
     async def events(self, case_id: int) -> list[EventRow]:
         """Return a case's history, oldest first."""
