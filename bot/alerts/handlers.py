@@ -40,7 +40,7 @@ from bot.alerts.texts import (
 )
 from bot.alerts.transport import BotPost, Post
 from bot.callbacks import Callback
-from bot.handlers.common import Who, edit, is_private, parsed_button, send, who
+from bot.handlers.common import Who, edit, is_private, parsed_button, private_only, send, who
 from bot.handlers.views import Screen, kb
 from bot.services import Services, services, services_of
 
@@ -172,10 +172,7 @@ async def stop_sender(app: App) -> None:
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Subscribe the user, saying exactly what is stored."""
     me = await who(update, context)
-    if me is None:
-        return
-    if not is_private(update):
-        await send(update, context, Screen(me.t("alerts-private-only")))
+    if me is None or not await private_only(update, context, me, "alerts"):
         return
     await send(update, context, Screen(await _subscribe(me)))
 
@@ -188,10 +185,7 @@ async def _subscribe(me: Who) -> str:
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Remove the user's subscription."""
     me = await who(update, context)
-    if me is None:
-        return
-    if not is_private(update):
-        await send(update, context, Screen(me.t("alerts-private-only")))
+    if me is None or not await private_only(update, context, me, "alerts"):
         return
     removed = await alerts_of(me.svc).store.unsubscribe(me.user.id)
     await send(update, context, Screen(me.t(

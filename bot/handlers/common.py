@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from telegram import CallbackQuery, Message, Update, User
 from telegram.constants import ParseMode
@@ -123,9 +123,15 @@ def is_private(update: Update) -> bool:
     return chat is not None and chat.type == "private"
 
 
-async def private_only(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who) -> bool:
+# What a private-only command says in a group, per feature (alerts also point admins to
+# the group switch).
+PRIVATE_ONLY_KEYS: dict[str, str] = {"case": "private-only", "alerts": "alerts-private-only"}
+
+
+async def private_only(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
+                       feature: Literal["case", "alerts"] = "case") -> bool:
     """Tell whether the chat is private; elsewhere say the command works only in private."""
     if is_private(update):
         return True
-    await send(update, context, Screen(me.t("private-only")))
+    await send(update, context, Screen(me.t(PRIVATE_ONLY_KEYS[feature])))
     return False

@@ -19,7 +19,6 @@ from bot.handlers.common import (
     Who,
     edit,
     edit_keyboard,
-    is_private,
     parsed_button,
     private_only,
     send,
@@ -59,10 +58,7 @@ Ack = Callable[[], Awaitable[None]]
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greet; ask for consent, offer to continue an open case, or open a new one."""
     me = await who(update, context)
-    if me is None:
-        return
-    if not is_private(update):
-        await send(update, context, Screen(me.t("private-only")))
+    if me is None or not await private_only(update, context, me):
         return
     if me.row is None or not me.row.consented:
         await send(update, context, me.views.welcome())
@@ -77,10 +73,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def new_case(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Open another case (after consent)."""
     me = await who(update, context)
-    if me is None:
-        return
-    if not is_private(update):
-        await send(update, context, Screen(me.t("private-only")))
+    if me is None or not await private_only(update, context, me):
         return
     if me.row is None or not me.row.consented:
         await send(update, context, me.views.welcome())
