@@ -287,3 +287,11 @@ async def test_network_errors_back_off_then_fail_loudly(harness: Harness, caplog
     assert row.state is State.FAILED and "connection reset" in (row.error or "")
     assert len(failures) == 6
     assert any("not sent after 6 attempts" in r.getMessage() for r in caplog.records)
+
+
+async def test_reminders_in_a_group_points_to_private(harness: Harness) -> None:
+    """Like every private command, /reminders in a group says so instead of staying silent."""
+    calls = await harness.send("/reminders", user=7, chat_id=-1001, chat_type="supergroup")
+    assert [c.params["text"] for c in calls if c.method == "sendMessage"] == [
+        harness.t("private-only")
+    ]

@@ -13,7 +13,7 @@ from bot.followups.buttons import PATTERN, FollowupAnswer, FollowupPause
 from bot.followups.scheduler import Tuning
 from bot.followups.schema import load_ladder
 from bot.followups.service import EXTRAS_KEY, Followups
-from bot.handlers.common import Who, edit, is_private, parsed_button, send, who
+from bot.handlers.common import Who, edit, parsed_button, private_only, send, who
 from bot.handlers.views import Screen
 from bot.services import Services, services_of
 
@@ -49,7 +49,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any],
 async def reminders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List the upcoming reminders of the user's cases."""
     me = await who(update, context)
-    if me is None or not is_private(update):
+    if me is None or not await private_only(update, context, me):
         return
     if me.row is None or not me.row.consented:
         await send(update, context, Screen(me.t("fu-list-empty")))
