@@ -9,7 +9,6 @@ from typing import Any
 
 from telegram import BotCommand
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -23,10 +22,12 @@ from bot import alerts, followups
 from bot.engine.loader import load_flow
 from bot.handlers import general, triage
 from bot.i18n import Translator
+from bot.ratelimit import SendBudget
 from bot.services import SERVICES_KEY, Services, services_of
 from bot.settings import SUPPORTED_LOCALES, Settings
 from bot.store.cases import Store
 from bot.store.db import Database
+from bot.updates import ChatOrderedProcessor
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +61,16 @@ def build_application(
         .token(token)
         .base_url(svc.settings.api_base_url)
         .base_file_url(svc.settings.api_file_url)
+        # One chat's updates in order, different chats at once (a slow chat stalls only itself).
+        .concurrent_updates(ChatOrderedProcessor())
     )
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        # Paces messages (not answers or edits) per bot and per chat; RetryAfter holds one chat.
+        builder = builder.rate_limiter(SendBudget())
     app: App = builder.build()
     app.bot_data[SERVICES_KEY] = svc
     register_handlers(app)
