@@ -22,6 +22,7 @@ class SecretWords(_Closed):
     code_words: tuple[str, ...] = Field(min_length=1)
     password_words: tuple[str, ...] = Field(min_length=1)
     password_links: tuple[str, ...] = Field(min_length=1)
+    not_passwords: tuple[str, ...] = ()
 
 
 class MoneyWords(_Closed):
