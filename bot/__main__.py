@@ -10,35 +10,16 @@ import sys
 from collections.abc import Sequence
 
 from bot.engine.loader import FlowError
+from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("bot")
 
 
-class RedactingFormatter(logging.Formatter):
-    """Format records with the bot token masked, tracebacks included (URLs carry the token)."""
-
-    def __init__(self, fmt: str, token: str) -> None:
-        super().__init__(fmt)
-        self.token = token
-
-    def format(self, record: logging.LogRecord) -> str:
-        """Format, then mask the token wherever it appears."""
-        text = super().format(record)
-        return text.replace(self.token, "<token>") if self.token else text
-
-
 def setup_logging(settings: Settings) -> None:
-    """Log to stderr; keep HTTP client chatter (which names URLs) out of INFO."""
+    """Log to stderr with the token masked and no user text, whatever the level."""
     token = settings.bot_token.get_secret_value() if settings.bot_token else ""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(
-        RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", token)
-    )
-    logging.basicConfig(level=settings.log_level.upper(), handlers=[handler])
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    configure_logging(settings.log_level, token)
 
 
 async def run_polling(settings: Settings) -> None:

@@ -20,7 +20,7 @@ from telegram.request import BaseRequest
 
 from bot import alerts, followups
 from bot.engine.loader import load_flow
-from bot.handlers import general, triage
+from bot.handlers import general, guard, triage
 from bot.i18n import Translator
 from bot.ratelimit import SendBudget
 from bot.services import SERVICES_KEY, Services, services_of
@@ -79,6 +79,8 @@ def build_application(
 
 def register_handlers(app: App) -> None:
     """Add the handlers. Order matters: commands, then buttons by prefix, then text."""
+    # Edits and captions holding a secret are stopped first, in an earlier group.
+    guard.register(app)
     private = filters.ChatType.PRIVATE
     commands: list[tuple[str, Any]] = [
         ("start", triage.start),
