@@ -18,7 +18,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import alerts, followups
+from bot import alerts, delivery, followups
 from bot.engine.loader import load_flow
 from bot.handlers import general, guard, triage
 from bot.i18n import Translator
@@ -27,7 +27,6 @@ from bot.services import SERVICES_KEY, Services, services_of
 from bot.settings import SUPPORTED_LOCALES, Settings
 from bot.store.cases import Store
 from bot.store.db import Database
-from bot.updates import ChatOrderedProcessor
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +61,7 @@ def build_application(
         .base_url(svc.settings.api_base_url)
         .base_file_url(svc.settings.api_file_url)
         # One chat's updates in order, different chats at once (a slow chat stalls only itself).
-        .concurrent_updates(ChatOrderedProcessor())
+        .concurrent_updates(delivery.processor(svc))
     )
     if request is not None:
         builder = builder.request(request)
@@ -101,6 +100,8 @@ def register_handlers(app: App) -> None:
     app.add_handler(CallbackQueryHandler(general.button, pattern=GENERAL_BUTTONS))
 
     # Feature modules (follow-ups, alerts) register here, before the catch-alls below.
+    # Delivery first: its error handler must run before the generic one.
+    delivery.register(app)
     alerts.register(app)
     followups.register(app)
 

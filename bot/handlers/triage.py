@@ -19,9 +19,11 @@ from bot.handlers.common import (
     Who,
     edit,
     edit_keyboard,
+    owe,
     parsed_button,
     private_only,
     send,
+    settle,
     who,
 )
 from bot.handlers.views import (
@@ -39,11 +41,13 @@ from bot.handlers.views import (
     SymptomsDone,
     Tick,
     Toggle,
+    Views,
     kb,
 )
 from bot.money import AmountError, format_amount, parse_amount
 from bot.safety import find_secrets
 from bot.store.cases import AMOUNT_KEY, CaseRow, CaseStatus
+from bot.store.delivery import OwedKind
 
 log = logging.getLogger(__name__)
 
@@ -84,10 +88,12 @@ async def new_case(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def open_case(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
                     ack: Ack | None = None) -> None:
     """Create a case, commit it, then ask for symptoms."""
+    owed = await owe(update, me)
     case = await me.svc.store.create_case(me.user.id, me.svc.flow.start, me.svc.now())
     if ack is not None:
         await ack()
     await send(update, context, me.views.symptoms(case))
+    await settle(me, owed)
 
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -192,18 +198,25 @@ async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def show_step(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
                     case: CaseRow) -> None:
     """Send the screen of the step a case stands at."""
-    if case.step is None:
-        await send(update, context, me.views.plan_footer(case))
-        return
-    step = me.svc.flow.step(case.step)
-    if isinstance(step, SymptomsStep):
-        await send(update, context, me.views.symptoms(case))
-    elif isinstance(step, EmergencyStep):
-        await send(update, context, me.views.emergency(case, with_proceed=True))
-    elif isinstance(step, ChoiceStep | AmountStep):
-        await send(update, context, me.views.question(case, step.id))
-    elif isinstance(step, VerdictStep):
+    if case.step is not None and isinstance(me.svc.flow.step(case.step), VerdictStep):
         await finish(update, context, me, case)
+        return
+    for screen in step_screens(me.views, case):
+        await send(update, context, screen)
+
+
+def step_screens(views: Views, case: CaseRow) -> list[Screen]:
+    """Return the screen of the step a case stands at (the plan's footer once planned)."""
+    if case.step is None:
+        return [views.plan_footer(case)]
+    step = views.flow.step(case.step)
+    if isinstance(step, SymptomsStep):
+        return [views.symptoms(case)]
+    if isinstance(step, EmergencyStep):
+        return [views.emergency(case, with_proceed=True)]
+    if isinstance(step, ChoiceStep | AmountStep):
+        return [views.question(case, step.id)]
+    return []
 
 
 async def advance(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, case: CaseRow,
@@ -216,10 +229,12 @@ async def advance(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, c
     if isinstance(nxt, VerdictStep):
         await finish(update, context, me, case, event=event, ack=ack, **data)
         return
+    owed = await owe(update, me)
     await me.svc.store.save_case(case, me.svc.now(), event, **data)
     if ack is not None:
         await ack()
     await show_step(update, context, me, case)
+    await settle(me, owed)
 
 
 async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, case: CaseRow,
@@ -233,6 +248,7 @@ async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, ca
     events: list[tuple[str, dict[str, str]]] = [(event, data)] if event else []
     events.append(("verdict", {"outcome": result.outcome.value,
                                "rules": ",".join(result.rule_ids)}))
+    owed = await owe(update, me, OwedKind.PLAN)
     # The last answer and the verdict land together: a crash leaves neither or both.
     await svc.store.save_case_events(case, svc.now(), events)
     # Hooks commit what the plan promises (the follow-up ladder) before anything is acknowledged.
@@ -242,8 +258,14 @@ async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, ca
         await ack()
     views = me.views
     # Three messages, not five: a burst to one chat should stay small (about 1/s per chat).
-    for screen in (views.verdict(case), views.evidence(case), views.guide(case)):
+    for screen in plan_screens(views, case):
         await send(update, context, screen)
+    await settle(me, owed)
+
+
+def plan_screens(views: Views, case: CaseRow) -> list[Screen]:
+    """Return the plan of a case with a verdict as it is sent (also used to resend it)."""
+    return [views.verdict(case), views.evidence(case), views.guide(case)]
 
 
 async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
