@@ -8,6 +8,7 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.engine.loader import FlowError
 from bot.logs import configure_logging
@@ -57,7 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     console = sub.add_parser("console", help="chat with the bot in this terminal, no token")
     console.add_argument("--lang", default=None, help="zh-CN or en (default: from $LANG)")
     flows = sub.add_parser("flows", help="work with flows/")
-    flows.add_argument("action", choices=["diagram", "check"])
+    flows.add_argument("action", choices=["diagram", "check", "verdicts"])
+    flows.add_argument("--flow", type=Path, default=None,
+                       help="a triage flow file other than flows/triage.yaml")
     args = parser.parse_args(argv)
 
     try:
@@ -75,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                   f"(database {settings.database_path}).", file=sys.stderr)
     try:
         if mode == "flows":
-            return flows_command(args.action)
+            return flows_command(args.action, args.flow)
         if mode == "run":
             if settings.bot_token is None:
                 print("error: setting BOT_TOKEN: required for run mode "
@@ -95,15 +98,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def flows_command(action: str) -> int:
-    """Print the diagram of the triage flow, or just validate it."""
+def flows_command(action: str, path: Path | None = None) -> int:
+    """Print the diagram of the triage flow, the outcome counts, or just validate it."""
     from bot.engine.diagram import mermaid
-    from bot.engine.loader import load_flow
+    from bot.engine.loader import TRIAGE_FILE, load_flow
+    from bot.engine.verdicts import outcome_counts
     from bot.i18n import Translator
 
-    flow = load_flow(translator=Translator())
+    flow = load_flow(path or TRIAGE_FILE, translator=Translator())
     if action == "diagram":
         print(mermaid(flow), end="")
+    elif action == "verdicts":
+        counts, total = outcome_counts(flow)
+        print(f"{total} complete triages (every symptom set x every answer path):")
+        for outcome, n in sorted(counts.items(), key=lambda kv: kv[0].severity):
+            print(f"  {outcome.value:<11} {n:>7}  {100 * n / total:5.1f} %")
     else:
         print("flows OK")
     return 0

@@ -84,7 +84,8 @@ async def test_whole_triage_over_http(tmp_path: Path) -> None:
             zh = User(api, 42, "zh-CN")
             await walk_whole_triage(zh)
             texts = "\n".join(api.texts(42))
-            for key in ("verdict-covered", "evidence-intro", "claim-intro", "escalate-intro"):
+            for key in ("verdict-claimable", "evidence-intro", "claim-intro",
+                        "escalate-intro-later"):
                 assert zh.t(key) in texts, key
             # An English user, in the same process.
             en = User(api, 43, "en")

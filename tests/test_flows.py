@@ -81,12 +81,28 @@ def _extra_step_field(raw: dict[str, Any]) -> None:
     step(raw, "amount")["currency"] = "CNY"
 
 
-def _emergency_uses_answers(raw: dict[str, Any]) -> None:
-    raw["emergency"][0]["when"] = {"answers": {"cause": ["none"]}}
+def _emergency_unknown_option(raw: dict[str, Any]) -> None:
+    raw["emergency"][0]["when"] = {"any_of": [{"answers": {"cause": ["aliens"]}}]}
 
 
-def _emergency_uses_amount(raw: dict[str, Any]) -> None:
-    raw["emergency"][0]["when"] = {"amount_at_least": 100}
+def _nested_unknown_symptom(raw: dict[str, Any]) -> None:
+    raw["escalation"][0]["when"] = {"any_of": [{"symptoms_all": ["ghost"]}]}
+
+
+def _skip_on_later_answer(raw: dict[str, Any]) -> None:
+    step(raw, "amount")["skip_when"] = {"answers": {"police": ["reported"]}}
+
+
+def _missing_plan(raw: dict[str, Any]) -> None:
+    del raw["verdict"]["plans"]["hard"]
+
+
+def _unknown_guide(raw: dict[str, Any]) -> None:
+    raw["verdict"]["plans"]["covered"]["claim"] = "nowhere"
+
+
+def _unknown_outcome(raw: dict[str, Any]) -> None:
+    raw["verdict"]["rules"][0]["outcome"] = "surely_paid"
 
 
 def _unknown_kind(raw: dict[str, Any]) -> None:
@@ -129,22 +145,28 @@ BROKEN: list[tuple[str, Mutation, str]] = [
     ("dangling next", _dangling, r"next 'nowhere' is not a step"),
     ("duplicate step id", _dup_step, r"duplicate step id 'noticed'"),
     ("duplicate symptom id", _dup_symptom, r"duplicate symptom id 'unknown_orders'"),
-    ("duplicate option", _dup_option, r"step cause: duplicate option 'shared'"),
-    ("duplicate rule", _dup_rule, r"duplicate verdict rule id 'shared_password'"),
+    ("duplicate option", _dup_option, r"step cause: duplicate option 'code_shared'"),
+    ("duplicate rule", _dup_rule, r"duplicate verdict rule id 'orders_lost'"),
     ("unknown message key", _unknown_key,
      r"message key 'symptom-nobody-wrote-this' is missing in zh-CN"),
     ("unknown prompt key", _unknown_prompt, r"'q-police-typo' is missing in en"),
     ("unknown symptom in a condition", _unknown_symptom,
-     r"emergency call_110: unknown symptom 'ghost_symptom'"),
+     r"emergency stop_scammer: unknown symptom 'ghost_symptom'"),
     ("unknown symptom in a rule", _unknown_symptom_in_rule,
-     r"rule shared_password: unknown symptom 'phantom'"),
+     r"rule orders_lost: unknown symptom 'phantom'"),
     ("unknown option", _unknown_option, r"'cause' has no option 'aliens'"),
     ("unknown question", _unknown_question, r"'weather' is not a choice step"),
     ("unknown field", _extra_field, r"symptoms\.0\.colour: Extra inputs are not permitted"),
     ("unknown step field", _extra_step_field, r"currency: Extra inputs are not permitted"),
-    ("emergency uses answers", _emergency_uses_answers,
-     r"emergency call_110: emergency steps come before questions"),
-    ("emergency uses the amount", _emergency_uses_amount, r"emergency steps come before"),
+    ("emergency with an unknown answer", _emergency_unknown_option,
+     r"emergency stop_scammer: 'cause' has no option 'aliens'"),
+    ("unknown symptom inside any_of", _nested_unknown_symptom,
+     r"escalation police_110: unknown symptom 'ghost'"),
+    ("question skipped on a later answer", _skip_on_later_answer,
+     r"step amount: skip_when uses answers not given before it"),
+    ("plan missing for an outcome", _missing_plan, r"verdict plan missing for hard"),
+    ("unknown claim guide", _unknown_guide, r"plan covered: unknown claim guide 'nowhere'"),
+    ("unknown outcome", _unknown_outcome, r"rules\.0\.outcome"),
     ("unknown step kind", _unknown_kind, r"steps\.5"),
     ("loop", _loop, r"loop back to 'noticed'"),
     ("unreachable step", _unreachable, r"not reachable from start: amount"),

@@ -78,7 +78,7 @@ async def test_sigkill_after_an_acknowledged_answer(tmp_path: Path) -> None:
         finally:
             assert await bot.terminate() == 0
         case = stored_case(db)
-        assert case["status"] == "planned" and case["verdict"] == "at_risk"
+        assert case["status"] == "planned" and case["verdict"] == "claimable"
         assert case["emergency_done"] == '["freeze_baitiao","lock_account"]'
         assert case["answers"] == (
             '{"noticed":"today","_amount":"known","cause":"none","police":"not_yet"}'

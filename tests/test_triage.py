@@ -133,17 +133,19 @@ async def test_whole_triage(harness: Harness, lang: str) -> None:
     await answer_all(h, lang=lang, amount="1,299元")
     case = await case_of(h)
     assert case.status is CaseStatus.PLANNED and case.step is None
-    assert case.verdict == "covered"
+    assert case.verdict == "claimable", "credit is claimable where the conditions are met"
     assert str(case.amount) == "1299.00"
     assert case.answers == {"noticed": "hour", "_amount": "known", "cause": "none",
                             "police": "reported"}
     assert case.symptoms == ["balance_card", "jintiao"]
-    for key in ("verdict-covered", "verdict-reason-money", "verdict-reason-credit",
-                "verdict-disclaimer", "evidence-intro", "evidence-jintiao-record",
-                "evidence-bank-record", "claim-intro", "claim-keyword", "escalate-intro",
-                "escalate-12378"):
+    for key in ("verdict-claimable", "verdict-reason-balance", "verdict-reason-jintiao",
+                "verdict-disclaimer", "shield-recovery", "plan-lead-claim", "evidence-intro",
+                "evidence-jintiao-record", "evidence-bank-record", "claim-intro",
+                "claim-keyword", "shield-caller", "escalate-intro-later", "escalate-12378"):
         assert h.saw(1, key, lang), key
-    assert not h.saw(1, "escalate-110", lang), "already reported: no 110 escalation"
+    for key in ("verdict-reason-orders", "route-police-first", "emergency-added",
+                "escalate-110", "escalate-intro-now"):
+        assert not h.saw(1, key, lang), key
     assert h.saw(1, "verdict-amount", lang, amount="1,299")
 
     await h.press(h.t("evidence-police-receipt-short", lang))
@@ -153,7 +155,8 @@ async def test_whole_triage(harness: Harness, lang: str) -> None:
     text = h.last_text(1)
     assert h.t("case-emergency-progress", lang, done=1, total=7) in text
     assert h.t("case-evidence-progress", lang, done=1, total=7) in text
-    assert h.t("verdict-covered", lang) in text
+    assert h.t("verdict-claimable", lang) in text
+    assert h.t("verdict-disclaimer", lang) in text
     assert_sizes(h)
 
 
@@ -257,9 +260,9 @@ async def test_first_message_gets_the_welcome_then_idle_text_gets_help(
 async def test_cancel_then_text_falls_back(harness: Harness) -> None:
     h = harness
     await consent(h)
-    await pick(h, ["unknown_login"])
+    await pick(h, ["unknown_orders"])
     await h.press(h.t("btn-proceed"))
-    await h.press(h.t("q-noticed-hour"))
+    await h.press(h.t("q-noticed-today"))
     await h.send("/cancel")
     assert h.saw(1, "cancel-done", case=1)
     calls = await h.send("500")
@@ -685,7 +688,7 @@ async def test_a_case_stopped_before_its_verdict_gets_it_on_resume(harness: Harn
     await h.press(h.t("btn-resume"))
     assert h.saw(1, "verdict-reason-assets") and h.saw(1, "plan-footer", case=case.id)
     done = await case_of(h)
-    assert done.status is CaseStatus.PLANNED and done.verdict == "covered"
+    assert done.status is CaseStatus.PLANNED and done.verdict == "considered"
 
 
 async def test_plan_buttons_reopen_each_part(harness: Harness) -> None:
@@ -701,7 +704,7 @@ async def test_plan_buttons_reopen_each_part(harness: Harness) -> None:
     await answer_all(h, noticed="earlier", cause="unsure", police="not_yet", amount="5000")
     for label, key in (("btn-show-evidence", "evidence-intro"),
                        ("btn-show-claim", "claim-intro"),
-                       ("btn-show-escalation", "escalate-intro")):
+                       ("btn-show-escalation", "escalate-intro-now")):
         await h.press(h.t(label))
         assert h.last_text(1).startswith(h.t(key)[:6]), label
     case = await case_of(h)

@@ -86,31 +86,48 @@ def check_flow(flow: Flow, translator: Translator | None = None) -> list[str]:
         ):
             problems.append("the emergency step must come right after the symptoms step")
 
-    def check_condition(where: str, cond: Condition, *, symptoms_only: bool = False) -> None:
-        for sid in (*cond.symptoms_any, *cond.symptoms_only):
-            if sid not in symptom_ids:
-                problems.append(f"{where}: unknown symptom {sid!r}")
-        for step_id, options in cond.answers.items():
-            if step_id not in choices:
-                problems.append(f"{where}: {step_id!r} is not a choice step")
-                continue
-            for opt in options:
-                if opt not in choices[step_id]:
-                    problems.append(f"{where}: {step_id!r} has no option {opt!r}")
-        if (cond.amount_at_least is not None or cond.amount_known is not None) and not (
-            amount_steps
-        ):
-            problems.append(f"{where}: uses the amount but the flow has no amount step")
-        if symptoms_only and cond.uses_answers():
-            problems.append(f"{where}: emergency steps come before questions; use symptoms only")
+    def check_condition(where: str, cond: Condition) -> None:
+        for sub in cond.walk():
+            for sid in (*sub.symptoms_any, *sub.symptoms_all, *sub.symptoms_only):
+                if sid not in symptom_ids:
+                    problems.append(f"{where}: unknown symptom {sid!r}")
+            for step_id, options in sub.answers.items():
+                if step_id not in choices:
+                    problems.append(f"{where}: {step_id!r} is not a choice step")
+                    continue
+                for opt in options:
+                    if opt not in choices[step_id]:
+                        problems.append(f"{where}: {step_id!r} has no option {opt!r}")
+            if (sub.amount_at_least is not None or sub.amount_known is not None) and not (
+                amount_steps
+            ):
+                problems.append(f"{where}: uses the amount but the flow has no amount step")
 
+    # Emergency steps may depend on answers: they are shown when the answer arrives.
     for item in flow.emergency:
-        check_condition(f"emergency {item.id}", item.when, symptoms_only=True)
+        check_condition(f"emergency {item.id}", item.when)
     for group, name in ((flow.evidence, "evidence"), (flow.escalation, "escalation")):
         for item in group:
             check_condition(f"{name} {item.id}", item.when)
     for rule in flow.verdict.rules:
         check_condition(f"rule {rule.id}", rule.when)
+    for step in flow.steps:
+        skip_when = getattr(step, "skip_when", None)
+        if skip_when is None:
+            continue
+        check_condition(f"step {step.id} skip_when", skip_when)
+        # A question can only be skipped on what is known before it is asked.
+        earlier = set(step_ids[: step_ids.index(step.id)])
+        for sub in skip_when.walk():
+            later = [s for s in sub.answers if s not in earlier]
+            uses_amount = sub.amount_at_least is not None or sub.amount_known is not None
+            if later or (uses_amount and not any(s.id in earlier for s in amount_steps)):
+                problems.append(f"step {step.id}: skip_when uses answers not given before it")
+    for outcome in set(Outcome) - set(flow.verdict.plans):
+        problems.append(f"verdict plan missing for {outcome}")
+    for outcome, plan in flow.verdict.plans.items():
+        if plan.claim is not None and plan.claim not in flow.claim:
+            problems.append(f"plan {outcome}: unknown claim guide {plan.claim!r}")
     missing_labels = set(Outcome) - set(flow.verdict.labels)
     if missing_labels:
         problems.append(f"verdict labels missing for {', '.join(sorted(missing_labels))}")

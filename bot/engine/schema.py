@@ -20,32 +20,53 @@ class Closed(BaseModel):
 
 
 class Outcome(StrEnum):
-    """The verdict, from best to worst for the victim."""
+    """The verdict, in precedence order: when several rules match, the later outcome wins.
+
+    The first three follow how strongly the seed article speaks of each kind of loss: money
+    taken from the account is covered when its two tests hold (covered), credit "can be claimed
+    where the conditions are met" (claimable), gift cards and coupons are "within the scope of
+    attention" (considered). ``no_loss`` comes last: with nothing lost there is no claim at all.
+    """
 
     COVERED = "covered"
+    CLAIMABLE = "claimable"
+    CONSIDERED = "considered"
     AT_RISK = "at_risk"
+    HARD = "hard"
     EXCLUDED = "excluded"
+    NO_LOSS = "no_loss"
 
     @property
     def severity(self) -> int:
-        """Order outcomes so the worst matched rule wins."""
+        """Order outcomes so the most decisive matched rule wins."""
         return list(Outcome).index(self)
 
 
 class Condition(Closed):
-    """All given tests must hold; an empty condition always holds."""
+    """All given tests must hold; an empty condition always holds.
+
+    ``any_of`` holds when at least one of its conditions holds (an empty list is no test).
+    """
 
     symptoms_any: tuple[Id, ...] = ()
+    symptoms_all: tuple[Id, ...] = ()
     symptoms_only: tuple[Id, ...] = ()
     answers: dict[Id, tuple[Id, ...]] = Field(default_factory=dict)
     amount_at_least: Decimal | None = None
     amount_known: bool | None = None
+    any_of: tuple[Condition, ...] = ()
 
     def uses_answers(self) -> bool:
         """Tell whether this condition needs answers beyond the symptoms."""
         return bool(self.answers) or self.amount_at_least is not None or (
             self.amount_known is not None
-        )
+        ) or any(c.uses_answers() for c in self.any_of)
+
+    def walk(self) -> Iterator[Condition]:
+        """Yield this condition and every nested one."""
+        yield self
+        for sub in self.any_of:
+            yield from sub.walk()
 
 
 class Symptom(Closed):
@@ -62,6 +83,13 @@ class Item(Closed):
     id: Id
     text: Key
     when: Condition = Condition()
+
+
+class Channel(Item):
+    """An escalation channel: for ``now`` (report the crime, the scam) or ``later`` (JD refuses
+    or stays silent)."""
+
+    phase: Literal["now", "later"]
 
 
 class Option(Closed):
@@ -97,6 +125,7 @@ class ChoiceStep(Closed):
     prompt: Key
     options: tuple[Option, ...] = Field(min_length=2, max_length=12)
     next: Id
+    skip_when: Condition | None = None
 
 
 class AmountStep(Closed):
@@ -108,6 +137,7 @@ class AmountStep(Closed):
     invalid: Key
     unknown_label: Key
     next: Id
+    skip_when: Condition | None = None
 
 
 class VerdictStep(Closed):
@@ -125,21 +155,44 @@ Step = Annotated[
 
 
 class Rule(Closed):
-    """A verdict rule: when it holds, its reason is shown and its outcome counts."""
+    """A verdict rule: when it holds, its outcome counts.
+
+    Its reason is shown when the final outcome is its own or one of ``also_with`` (so a reason
+    never contradicts the verdict above it); ``route`` is a paragraph on what this means and
+    where to go, shown at the head of the plan under the same condition.
+    """
 
     id: Id
     when: Condition
     outcome: Outcome
     reason: Key
+    also_with: tuple[Outcome, ...] = ()
+    route: Key | None = None
+
+
+class Plan(Closed):
+    """What the plan leads with for an outcome and which claim guide (if any) it gives."""
+
+    lead: Key
+    claim: Id | None = None
+
+
+class ClaimGuide(Closed):
+    """A numbered guide: how to claim in the app, or how to tell JD without a claim."""
+
+    intro: Key
+    steps: tuple[Key, ...] = Field(min_length=1)
+    notes: tuple[Key, ...] = ()
 
 
 class Verdict(Closed):
-    """How the verdict is derived: the worst outcome among matching rules, else the default."""
+    """How the verdict is derived: the last outcome in precedence among matching rules."""
 
     default: Outcome
     default_reason: Key
     rules: tuple[Rule, ...]
     labels: dict[Outcome, Key]
+    plans: dict[Outcome, Plan]
 
 
 class Flow(Closed):
@@ -152,8 +205,8 @@ class Flow(Closed):
     steps: tuple[Step, ...]
     verdict: Verdict
     evidence: tuple[Item, ...]
-    claim: tuple[Key, ...]
-    escalation: tuple[Item, ...]
+    claim: dict[Id, ClaimGuide]
+    escalation: tuple[Channel, ...]
 
     def step(self, step_id: str) -> Step:
         """Return a step by id."""
@@ -191,5 +244,10 @@ class Flow(Closed):
                 yield step.unknown_label
         yield self.verdict.default_reason
         yield from (r.reason for r in self.verdict.rules)
+        yield from (r.route for r in self.verdict.rules if r.route is not None)
         yield from self.verdict.labels.values()
-        yield from self.claim
+        yield from (p.lead for p in self.verdict.plans.values())
+        for guide in self.claim.values():
+            yield guide.intro
+            yield from guide.steps
+            yield from guide.notes

@@ -41,6 +41,7 @@ class SkipIf(StrEnum):
 
     EMERGENCY_DONE = "emergency_done"
     CLAIM_SUBMITTED = "claim_submitted"
+    NO_CLAIM = "no_claim"  # the verdict's plan has no claim (nothing lost yet)
 
 
 class Delay(Closed):

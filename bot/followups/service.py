@@ -9,7 +9,7 @@ import aiosqlite
 from telegram import InlineKeyboardMarkup
 
 from bot.engine.schema import Item
-from bot.engine.walker import items_for
+from bot.engine.walker import items_for, verdict
 from bot.followups.buttons import FollowupAnswer, FollowupPause
 from bot.followups.calendar import due_time
 from bot.followups.scheduler import Outgoing, Scheduler, Tuning
@@ -98,6 +98,10 @@ class Followups:
                 return True
             if cond is SkipIf.CLAIM_SUBMITTED and case.status in _CLAIMED:
                 return True
+            if cond is SkipIf.NO_CLAIM:
+                outcome = verdict(self.svc.flow, case.facts()).outcome
+                if self.svc.flow.verdict.plans[outcome].claim is None:
+                    return True
         return False
 
     def unticked(self, case: CaseRow) -> list[Item]:

@@ -14,7 +14,7 @@ from telegram.ext import ContextTypes
 
 from bot.callbacks import Callback
 from bot.engine.schema import AmountStep, ChoiceStep, EmergencyStep, SymptomsStep, VerdictStep
-from bot.engine.walker import next_step, verdict
+from bot.engine.walker import Answers, next_step, verdict
 from bot.handlers.common import (
     Who,
     edit,
@@ -28,6 +28,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.views import (
     STATUS_KEYS,
+    UNKNOWN_AMOUNT,
     AnonDone,
     AnonTick,
     AnonToggle,
@@ -182,9 +183,11 @@ async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         except AmountError:
             await send(update, context, Screen(me.t(waiting.invalid)))
             return
+        before = case.facts()
         case.amount = amount
         case.answers = {**case.answers, AMOUNT_KEY: "known"}
         await advance(update, context, me, case, waiting.id, event="answered",
+                      added=added_emergency(me, before, case),
                       step=waiting.id, answer=format_amount(amount))
         return
     # A question with buttons is open: point at the buttons and show them again.
@@ -219,20 +222,32 @@ def step_screens(views: Views, case: CaseRow) -> list[Screen]:
     return []
 
 
+def added_emergency(me: Who, before: Answers, case: CaseRow) -> list[str]:
+    """Return the emergency steps that the latest answer has just made necessary."""
+    had = {it.id for _, it in me.views.emergency_items(before)}
+    return [it.id for _, it in me.views.emergency_items(case.facts()) if it.id not in had]
+
+
 async def advance(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, case: CaseRow,
                   from_step: str, event: str | None = None, ack: Ack | None = None,
-                  **data: str) -> None:
-    """Move a case past ``from_step``, commit, acknowledge, then show what comes next."""
-    nxt = next_step(me.svc.flow, from_step)
+                  added: list[str] | None = None, **data: str) -> None:
+    """Move a case past ``from_step``, commit, acknowledge, then show what comes next.
+
+    Emergency steps ``added`` by the answer (stop the fraudster, call 110) come first.
+    """
+    nxt = next_step(me.svc.flow, from_step, case.facts())
     case.step = None if nxt is None else nxt.id
     case.paused = False
-    if isinstance(nxt, VerdictStep):
+    if isinstance(nxt, VerdictStep) or nxt is None:
+        # The plan leads with any emergency step the answers made necessary.
         await finish(update, context, me, case, event=event, ack=ack, **data)
         return
     owed = await owe(update, me)
     await me.svc.store.save_case(case, me.svc.now(), event, **data)
     if ack is not None:
         await ack()
+    if added:
+        await send(update, context, me.views.emergency_added(case, added))
     await show_step(update, context, me, case)
     await settle(me, owed)
 
@@ -265,7 +280,7 @@ async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, ca
 
 def plan_screens(views: Views, case: CaseRow) -> list[Screen]:
     """Return the plan of a case with a verdict as it is sent (also used to resend it)."""
-    return [views.verdict(case), views.evidence(case), views.guide(case)]
+    return [views.verdict(case), views.evidence(case, lead=True), views.guide(case)]
 
 
 async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
@@ -402,7 +417,7 @@ async def on_tick(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
     """Tick an emergency step or evidence item and redraw the checklist."""
     views = me.views
     if data.list == "e":
-        items = dict(views.emergency_items(case.symptoms))
+        items = dict(views.emergency_items(case.facts()))
         if data.i not in items or not case.symptoms:
             await query.answer(me.t("button-stale"), show_alert=True)
             return
@@ -437,12 +452,14 @@ async def on_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
         await query.answer(me.t("button-stale"), show_alert=True)
         return
     step = flow.step(case.step)
-    if isinstance(step, ChoiceStep) and 0 <= data.opt < len(step.options):
-        option = step.options[data.opt]
+    before = case.facts()
+    option = next((o for o in step.options if o.id == data.opt), None) if isinstance(
+        step, ChoiceStep) else None
+    if option is not None:
         case.answers = {**case.answers, step.id: option.id}
         label = me.t(option.label)
         answer = option.id
-    elif isinstance(step, AmountStep) and data.opt == -1:
+    elif isinstance(step, AmountStep) and data.opt == UNKNOWN_AMOUNT:
         case.amount = None
         case.answers = {**case.answers, AMOUNT_KEY: "unknown"}
         label = me.t(step.unknown_label)
@@ -458,7 +475,7 @@ async def on_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
         await edit(query, me.views.answered(step.id, label))
 
     await advance(update, context, me, case, step.id, "answered", ack=ack_answer,
-                  step=step.id, answer=answer)
+                  added=added_emergency(me, before, case), step=step.id, answer=answer)
 
 
 async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
@@ -509,7 +526,8 @@ async def on_anon(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
         await send(update, context, views.anon_emergency(data.mask, 0))
         await send(update, context, views.anon_after())
     else:
-        valid = {i for i, _ in views.emergency_items(views.mask_to_ids(data.mask))}
+        symptoms = frozenset(views.mask_to_ids(data.mask))
+        valid = {i for i, _ in views.emergency_items(Answers(symptoms=symptoms))}
         if data.i not in valid or data.done >> len(me.svc.flow.emergency):
             await query.answer(me.t("button-stale"), show_alert=True)
             return

@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.alerts.buttons import SubscribeAlerts
 from bot.callbacks import Callback, register
 from bot.engine.schema import AmountStep, ChoiceStep, Item, Outcome
-from bot.engine.walker import Answers, items_for, money_moving, verdict
+from bot.engine.walker import Answers, VerdictResult, items_for, money_moving, verdict
 from bot.money import format_amount
 from bot.services import Services
 from bot.store.cases import CaseRow, CaseStatus, EventRow
@@ -80,14 +80,20 @@ class Proceed(Callback):
     step: Index
 
 
+# An option id, or "-" for "not sure" on an amount. Ids, not positions: a keyboard sent before
+# the options were reordered must not pick a different answer.
+OptionRef = Annotated[str, Field(pattern=r"^([a-z][a-z0-9_]{0,23}|-)$")]
+UNKNOWN_AMOUNT = "-"
+
+
 @register
 class Answer(Callback):
-    """Answer option ``opt`` of choice step ``step``; opt -1 means "not sure" on an amount."""
+    """Answer option ``opt`` (its id) of question ``step`` (by index)."""
 
     prefix = "an"
     case: CaseId
     step: Index
-    opt: Annotated[int, Field(ge=-1, le=63)]
+    opt: OptionRef
 
 
 @register
@@ -247,20 +253,19 @@ class Views:
         return Screen(self.t("symptoms-chosen") + "\n" + self.symptom_labels(chosen))
 
     # -- emergency
-    def emergency_items(self, symptoms: Sequence[str]) -> list[tuple[int, Item]]:
-        """Return (global index, item) of the emergency steps that apply."""
-        facts = Answers(symptoms=frozenset(symptoms))
+    def emergency_items(self, facts: Answers) -> list[tuple[int, Item]]:
+        """Return (global index, item) of the emergency steps that apply to what is known."""
         applicable = {item.id for item in items_for(self.flow.emergency, facts)}
         return [(i, it) for i, it in enumerate(self.flow.emergency) if it.id in applicable]
 
-    def emergency_text(self, symptoms: Sequence[str], done: Sequence[str]) -> str:
+    def emergency_text(self, facts: Answers, done: Sequence[str]) -> str:
         """The numbered emergency steps, urgent header first when money may be moving."""
         head = self.t(self.flow.step("emergency").prompt)
-        if money_moving(self.flow, Answers(symptoms=frozenset(symptoms))):
+        if money_moving(self.flow, facts):
             head = self.t("emergency-urgent") + "\n\n" + head
         lines = [
             f"{mark(item.id in done)} <b>{n}.</b> {self.t(item.text)}"
-            for n, (_, item) in enumerate(self.emergency_items(symptoms), 1)
+            for n, (_, item) in enumerate(self.emergency_items(facts), 1)
         ]
         return head + "\n\n" + "\n\n".join(lines)
 
@@ -269,24 +274,35 @@ class Views:
         rows: list[list[tuple[str, Callback]]] = [
             [(f"{mark(item.id in case.emergency_done)} {self.short(item)}",
               Tick(case=case.id, list="e", i=i))]
-            for i, item in self.emergency_items(case.symptoms)
+            for i, item in self.emergency_items(case.facts())
         ]
         if with_proceed:
             step = self.flow.step_index("emergency")
             rows.append([(self.t("btn-proceed"), Proceed(case=case.id, step=step))])
-        return Screen(self.emergency_text(case.symptoms, case.emergency_done), kb(rows))
+        return Screen(self.emergency_text(case.facts(), case.emergency_done), kb(rows))
+
+    def emergency_added(self, case: CaseRow, item_ids: Sequence[str]) -> Screen:
+        """Emergency steps that an answer has just made necessary, with tick buttons."""
+        items = [(i, it) for i, it in self.emergency_items(case.facts()) if it.id in item_ids]
+        lines = [f"{mark(it.id in case.emergency_done)} {self.t(it.text)}" for _, it in items]
+        rows: list[list[tuple[str, Callback]]] = [
+            [(f"{mark(it.id in case.emergency_done)} {self.short(it)}",
+              Tick(case=case.id, list="e", i=i))]
+            for i, it in items
+        ]
+        return Screen(self.t("emergency-added") + "\n\n" + "\n\n".join(lines), kb(rows))
 
     def anon_emergency(self, mask: int, done: int) -> Screen:
         """The emergency checklist without storage (ticks in the buttons)."""
-        symptoms = self.mask_to_ids(mask)
-        items = self.emergency_items(symptoms)
+        facts = Answers(symptoms=frozenset(self.mask_to_ids(mask)))
+        items = self.emergency_items(facts)
         done_ids = [it.id for i, it in items if done >> i & 1]
         rows: list[list[tuple[str, Callback]]] = [
             [(f"{mark(bool(done >> i & 1))} {self.short(item)}",
               AnonTick(mask=mask, done=done, i=i))]
             for i, item in items
         ]
-        return Screen(self.emergency_text(symptoms, done_ids), kb(rows))
+        return Screen(self.emergency_text(facts, done_ids), kb(rows))
 
     def mask_to_ids(self, mask: int) -> list[str]:
         """Decode a symptom bit mask to ids."""
@@ -306,14 +322,15 @@ class Views:
         index = self.flow.step_index(step_id)
         if isinstance(step, ChoiceStep):
             rows: list[list[tuple[str, Callback]]] = [
-                [(self.t(o.label), Answer(case=case.id, step=index, opt=n))]
-                for n, o in enumerate(step.options)
+                [(self.t(o.label), Answer(case=case.id, step=index, opt=o.id))]
+                for o in step.options
             ]
             return Screen(self.t(step.prompt), kb(rows))
         if isinstance(step, AmountStep):
             return Screen(
                 self.t(step.prompt),
-                kb([[(self.t(step.unknown_label), Answer(case=case.id, step=index, opt=-1))]]),
+                kb([[(self.t(step.unknown_label),
+                      Answer(case=case.id, step=index, opt=UNKNOWN_AMOUNT))]]),
             )
         raise ValueError(f"step {step_id} is not a question")
 
@@ -323,30 +340,48 @@ class Views:
         return Screen(f"{self.t(step.prompt)}\n\n✅ <b>{escape(answer_label)}</b>")
 
     # -- the plan
+    def result(self, case: CaseRow) -> VerdictResult:
+        """The verdict for a case's answers as they stand."""
+        return verdict(self.flow, case.facts())
+
     def verdict(self, case: CaseRow) -> Screen:
-        """The verdict with its reasons, honest that nothing is promised."""
-        result = verdict(self.flow, case.facts())
+        """The verdict with its reasons, honest that nothing is promised, and the scam shield."""
+        result = self.result(case)
         reasons = "\n".join(f"• {self.t(r)}" for r in result.reasons)
-        amount = (
-            self.t("verdict-amount", amount=format_amount(case.amount))
-            if case.amount is not None else self.t("verdict-amount-unknown")
-        )
-        text = "\n\n".join([
+        parts = [
             self.t(self.flow.step("verdict").prompt, case=case.id),
             f"<b>{self.t(self.flow.verdict.labels[result.outcome])}</b>",
             reasons,
-            amount,
-            self.t("verdict-disclaimer"),
-        ])
-        return Screen(text)
+        ]
+        if result.outcome is not Outcome.NO_LOSS:
+            parts.append(
+                self.t("verdict-amount", amount=format_amount(case.amount))
+                if case.amount is not None else self.t("verdict-amount-unknown")
+            )
+        parts += [self.t("verdict-disclaimer"), self.t("shield-recovery")]
+        return Screen("\n\n".join(parts))
+
+    def lead(self, case: CaseRow) -> str:
+        """What the plan leads with: emergency steps the answers made necessary and not yet
+        ticked (stop the fraudster), the outcome's next step, what the causes mean."""
+        result = self.result(case)
+        parts: list[str] = []
+        urgent = [it for _, it in self.emergency_items(case.facts())
+                  if it.when.uses_answers() and it.id not in case.emergency_done]
+        if urgent:
+            parts.append(self.t("emergency-added") + "\n"
+                         + "\n".join(f"{mark(False)} {self.t(it.text)}" for it in urgent))
+        parts.append(self.t(self.flow.verdict.plans[result.outcome].lead))
+        parts += [self.t(route) for route in result.routes]
+        return "\n\n".join(parts)
 
     def evidence_items(self, case: CaseRow) -> list[tuple[int, Item]]:
         """Return (global index, item) of the evidence items that apply to a case."""
         applicable = {it.id for it in items_for(self.flow.evidence, case.facts())}
         return [(i, it) for i, it in enumerate(self.flow.evidence) if it.id in applicable]
 
-    def evidence(self, case: CaseRow) -> Screen:
-        """The evidence checklist of a case with tick buttons."""
+    def evidence(self, case: CaseRow, *, lead: bool = False) -> Screen:
+        """The evidence checklist of a case with tick buttons (after the plan's lead if asked)."""
         items = self.evidence_items(case)
         lines = [
             f"{mark(item.id in case.evidence_done)} <b>{n}.</b> {self.t(item.text)}"
@@ -360,18 +395,36 @@ class Views:
         text = self.t("evidence-intro") + "\n\n" + "\n".join(lines) + "\n\n" + self.t(
             "evidence-never"
         )
+        if lead:
+            text = self.lead(case) + "\n\n" + text
         return Screen(text, kb(rows))
 
+    def claim_guide_id(self, case: CaseRow) -> str | None:
+        """Name the claim guide this case's outcome gets (None: no claim, e.g. nothing lost)."""
+        return self.flow.verdict.plans[self.result(case).outcome].claim
+
     def claim(self, case: CaseRow) -> Screen:
-        """The in-app claim guide."""
-        steps = [f"<b>{n}.</b> {self.t(key)}" for n, key in enumerate(self.flow.claim, 1)]
-        return Screen(self.t("claim-intro") + "\n\n" + "\n".join(steps))
+        """The guide for this outcome: the in-app claim, or telling JD without a claim."""
+        guide_id = self.claim_guide_id(case)
+        if guide_id is None:
+            return Screen(self.lead(case))
+        guide = self.flow.claim[guide_id]
+        steps = [f"<b>{n}.</b> {self.t(key)}" for n, key in enumerate(guide.steps, 1)]
+        parts = [self.t(guide.intro) + "\n\n" + "\n".join(steps)]
+        parts += [self.t(note) for note in guide.notes]
+        return Screen("\n\n".join(parts))
 
     def escalation(self, case: CaseRow) -> Screen:
-        """Where to go if JD refuses or does not answer."""
+        """Where to go now (police, scam reports) and if JD refuses or stays silent."""
         items = items_for(self.flow.escalation, case.facts())
-        lines = [f"• {self.t(item.text)}" for item in items]
-        return Screen(self.t("escalate-intro") + "\n\n" + "\n".join(lines))
+        parts: list[str] = []
+        for phase, intro in ESCALATION_PHASE_KEYS.items():
+            lines = [f"• {self.t(it.text)}" for it in items if it.phase == phase]
+            if lines:
+                parts.append(self.t(intro) + "\n" + "\n".join(lines))
+        if any(it.phase == "later" for it in items):
+            parts.append(self.t("shield-recovery"))
+        return Screen("\n\n".join(parts) if parts else self.t("escalate-none"))
 
     def plan_footer(self, case: CaseRow) -> Screen:
         """What to do next, with buttons to reopen each part of the plan and to get alerts."""
@@ -384,8 +437,12 @@ class Views:
     def guide(self, case: CaseRow) -> Screen:
         """Claim guide, escalation and what next in one message (the plan arrives as three)."""
         footer = self.plan_footer(case)
-        parts = (self.claim(case).text, self.escalation(case).text, footer.text)
-        return Screen("\n\n".join(parts), footer.keyboard)
+        parts = [footer.text]
+        if items_for(self.flow.escalation, case.facts()):
+            parts.insert(0, self.escalation(case).text)
+        if self.claim_guide_id(case) is not None:
+            parts.insert(0, self.claim(case).text)
+        return Screen("\n\n".join(p for p in parts if p), footer.keyboard)
 
     def case_buttons(self, case: CaseRow) -> InlineKeyboardMarkup:
         """Buttons that reopen the parts of a case."""
@@ -394,17 +451,20 @@ class Views:
             rows.append([(self.t("btn-resume"), Resume(case=case.id))])
         rows.append([(self.t("btn-show-emergency"), Show(case=case.id, what="e"))])
         if case.verdict is not None:
-            rows.append([
-                (self.t("btn-show-evidence"), Show(case=case.id, what="v")),
-                (self.t("btn-show-claim"), Show(case=case.id, what="c")),
-            ])
-            rows.append([(self.t("btn-show-escalation"), Show(case=case.id, what="x"))])
+            plan: list[tuple[str, Callback]] = [
+                (self.t("btn-show-evidence"), Show(case=case.id, what="v"))
+            ]
+            if self.claim_guide_id(case) is not None:
+                plan.append((self.t("btn-show-claim"), Show(case=case.id, what="c")))
+            rows.append(plan)
+            if items_for(self.flow.escalation, case.facts()):
+                rows.append([(self.t("btn-show-escalation"), Show(case=case.id, what="x"))])
         return kb(rows)
 
     # -- case overview
     def case_summary(self, case: CaseRow, events: Sequence[EventRow]) -> Screen:
         """The case at a glance: status, progress, verdict and history."""
-        emergency = self.emergency_items(case.symptoms)
+        emergency = self.emergency_items(case.facts())
         e_done = sum(1 for _, it in emergency if it.id in case.emergency_done)
         parts = [
             self.t("case-title", case=case.id, status=self.t(STATUS_KEYS[case.status])),
@@ -421,7 +481,7 @@ class Views:
             parts.append(
                 self.t(
                     "case-verdict",
-                    verdict=self.t(self.flow.verdict.labels[Outcome(case.verdict)]),
+                    verdict=self.t(self.flow.verdict.labels[self.result(case).outcome]),
                 )
             )
         if case.amount is not None:
@@ -432,9 +492,17 @@ class Views:
         ]
         if history:
             parts.append(self.t("case-history") + "\n" + "\n".join(history[-15:]))
+        if case.verdict is not None:
+            parts.append(self.t("verdict-disclaimer"))
         text = "\n".join(parts[:3]) + "\n\n" + "\n\n".join(parts[3:])
         return Screen(text, self.case_buttons(case))
 
+
+# Escalation channels by time: report the crime now; complain if JD refuses or stays silent.
+ESCALATION_PHASE_KEYS: dict[str, str] = {
+    "now": "escalate-intro-now",
+    "later": "escalate-intro-later",
+}
 
 STATUS_KEYS: dict[CaseStatus, str] = {
     CaseStatus.TRIAGE: "status-triage",

@@ -18,12 +18,15 @@ fu-report-claim =
 fu-jd-answer =
     ⏰ <b>Case #{ $case }: has JD answered?</b>
     Your claim went in a few working days ago. The review usually takes several working days, longer for complex cases; keep your phone reachable and watch the app's messages.
+    { shield-caller }
 fu-jd-answer-again =
     ⏰ <b>Case #{ $case }: still no answer from JD?</b>
     More than a week of working days has passed. Ask about progress through in-app customer service and screenshot every conversation: these records help if you complain later.
+    { shield-caller }
 fu-escalate =
     🧭 <b>Case #{ $case }: time to consider escalating.</b>
     When JD stays silent, refuses, or pays only part, you can turn to these channels (pick what fits your case):
+    { shield-recovery }
 fu-escalate-prepare =
     <b>Have these ready before you complain:</b>
     • screenshots of each unauthorised transaction (order number, time, amount)
@@ -35,6 +38,7 @@ fu-escalate-prepare =
 fu-last-check =
     📋 <b>Case #{ $case }: it has been a month. Where do things stand?</b>
     Tell me the outcome and I will update the case. If it is not settled, the escalation channels are still open to you.
+    { shield-recovery }
 
 fu-btn-done = ✅ Done
 fu-btn-not-yet = ⏳ Not yet (ask tomorrow)
@@ -48,8 +52,12 @@ fu-next-done = Noted, thank you. The next reminders will come as planned.
 fu-next-not-yet = All right, I will ask again tomorrow.
 fu-next-claim-submitted = I noted the date. In 3 working days I will ask whether JD has answered.
 fu-next-paid-full = Great news! The case is closed and will get no more reminders.
-fu-next-paid-part = Noted. You can still pursue the rest; I will send you the channels to complain to shortly.
-fu-next-refused = Noted. Don't give up: I will send you where to complain and what to prepare shortly.
+fu-next-paid-part =
+    Noted. You can still pursue the rest; I will send you the channels to complain to shortly.
+    { shield-recovery }
+fu-next-refused =
+    Noted. Don't give up: I will send you where to complain and what to prepare shortly.
+    { shield-recovery }
 fu-next-stop = All reminders for this case are stopped. Use /case to look at the case any time.
 
 fu-saved = Saved

@@ -17,13 +17,16 @@ fu-report-claim =
     提交了申请就点「已提交申请」，我会帮你记下日期并跟进京东的答复。
 fu-jd-answer =
     ⏰ <b>案件 #{ $case }：京东答复了吗？</b>
-    申请已经提交了几个工作日。审核通常需要几个工作日，复杂的情况会更久；请保持手机畅通，留意 App 消息和来电。
+    申请已经提交了几个工作日。审核通常需要几个工作日，复杂的情况会更久；请保持手机畅通，留意 App 消息。
+    { shield-caller }
 fu-jd-answer-again =
     ⏰ <b>案件 #{ $case }：京东还没有答复吗？</b>
     已经过了一周多的工作日。可以在 App 客服里追问进度，并把每次沟通截图保存，这些记录在后续投诉时都有用。
+    { shield-caller }
 fu-escalate =
     🧭 <b>案件 #{ $case }：可以考虑升级投诉了。</b>
     京东长时间没有答复、拒绝赔付或只赔了一部分时，可以向下面这些渠道反映（按你的情况挑选）：
+    { shield-recovery }
 fu-escalate-prepare =
     <b>投诉前准备好：</b>
     • 每笔异常交易的截图（订单号、时间、金额）
@@ -35,6 +38,7 @@ fu-escalate-prepare =
 fu-last-check =
     📋 <b>案件 #{ $case }：一个月了，情况怎么样？</b>
     告诉我最后的结果，我会更新案件记录。如果还没有解决，可以继续走升级投诉的渠道。
+    { shield-recovery }
 
 fu-btn-done = ✅ 已完成
 fu-btn-not-yet = ⏳ 还没有（明天再问）
@@ -48,8 +52,12 @@ fu-next-done = 已记录，谢谢。后面的提醒照常进行。
 fu-next-not-yet = 好的，明天再问你。
 fu-next-claim-submitted = 已记下提交日期。我会在 3 个工作日后问你京东有没有答复。
 fu-next-paid-full = 太好了！案件已结案，这个案件不会再有提醒。
-fu-next-paid-part = 已记录。剩下的部分可以继续争取，我稍后把可以投诉的渠道发给你。
-fu-next-refused = 已记录。不要灰心，我稍后把可以投诉的渠道和需要准备的材料发给你。
+fu-next-paid-part =
+    已记录。剩下的部分可以继续争取，我稍后把可以投诉的渠道发给你。
+    { shield-recovery }
+fu-next-refused =
+    已记录。不要灰心，我稍后把可以投诉的渠道和需要准备的材料发给你。
+    { shield-recovery }
 fu-next-stop = 已停止这个案件的所有提醒。需要时可以用 /case 查看案件。
 
 fu-saved = 已记录
