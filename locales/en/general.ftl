@@ -12,7 +12,7 @@ cmd-delete = Delete all my data
 cmd-help = Help
 
 help-intro =
-    The <b>JD Recovery Bot</b> helps people whose JD account was stolen: emergency steps first, then whether the loss is likely covered, your evidence checklist, how to claim in the app, and a record of your progress.
+    The <b>JD Recovery Bot</b> helps people whose JD account was stolen: emergency steps first, then whether JD's theft protection may cover the loss, your evidence checklist, how to claim in the app, and a record of your progress.
     I will never ask for passwords, SMS codes, full card numbers or ID numbers.
     Commands:
 lang-name-zh = 中文
@@ -28,6 +28,7 @@ privacy-full =
     • Closed cases are deleted automatically after { $days } days; cases left untouched for a long time are deleted too.
     • /export sends you everything I store about you; /delete erases it all (and withdraws your consent).
     • This data is used only to help with your case and is not given to anyone.
+    • The chat itself is kept by Telegram, not by me: /delete cannot remove the messages on your side; delete them in Telegram if you wish.
 export-nothing = I have nothing stored about you.
 export-caption = Everything I store about you.
 delete-confirm = Delete all your data (every case, its progress and your consent)? This cannot be undone.

@@ -17,7 +17,7 @@ btn-consent-no = 🚨 Don't store, just the emergency steps
 consent-thanks = Your consent is recorded. Let's begin.
 anon-note = (Not stored: I keep none of your choices or ticks; the chat history itself stays in Telegram.)
 anon-after =
-    Those are the emergency steps. For the full plan (whether the loss is likely covered, your evidence checklist, claim steps and follow-up reminders) I need to store your case. Press the button below to agree.
+    Those are the emergency steps. For the full plan (whether JD's theft protection may cover the loss, your evidence checklist, claim steps and follow-up reminders) I need to store your case. Press the button below to agree.
 resume-offer =
     You have an open case <b>#{ $case }</b> (now at: { $step }).
     Continue it, or open a new one?
