@@ -265,8 +265,10 @@ def test_every_plan_carries_the_disclaimer_and_the_shield(settings: object,
         assert T(locale, "verdict-disclaimer") in summary, "wherever a verdict is shown"
         if outcome in (Outcome.HARD, Outcome.EXCLUDED):
             assert T(locale, FLOW.verdict.plans[outcome].lead) in lead
-            if path.answers.choices.get("cause") in FRAUD_CAUSES:
-                # The stop-the-fraudster step is part of the plan, at its head.
+            if path.answers.choices.get("cause") in FRAUD_CAUSES and (
+                "suspicious_code" not in path.answers.symptoms
+            ):
+                # Not on the first screen: the stop-the-fraudster step heads the plan.
                 assert lead.startswith(T(locale, "emergency-added"))
                 assert T(locale, "emergency-stop-scammer") in lead
             assert T(locale, "claim-intro") not in guide, "no covered-case claim guide"

@@ -366,8 +366,10 @@ class Views:
         ticked (stop the fraudster), the outcome's next step, what the causes mean."""
         result = self.result(case)
         parts: list[str] = []
+        first_screen = {it.id for _, it in self.emergency_items(
+            Answers(symptoms=frozenset(case.symptoms)))}
         urgent = [it for _, it in self.emergency_items(case.facts())
-                  if it.when.uses_answers() and it.id not in case.emergency_done]
+                  if it.id not in first_screen and it.id not in case.emergency_done]
         if urgent:
             parts.append(self.t("emergency-added") + "\n"
                          + "\n".join(f"{mark(False)} {self.t(it.text)}" for it in urgent))
