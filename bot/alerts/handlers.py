@@ -95,6 +95,7 @@ def register(app: App) -> None:
     app.add_handler(ChatMemberHandler(my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migrated))
     svc.hooks.export.append(alerts_of(svc).store.export_user)
+    alerts_of(svc).store.attach(svc.store.privacy)  # /delete and retention
     svc.hooks.on_start.append(start_sender)
     svc.hooks.on_stop.append(stop_sender)
 

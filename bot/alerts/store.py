@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -10,7 +13,14 @@ from typing import Any
 import aiosqlite
 from pydantic import BaseModel, ConfigDict
 
+from bot.store.cases import Privacy
 from bot.store.db import Database
+
+# Broadcast set-up and compaction work in batches of this many recipients, each its own short
+# transaction, with a pause between them: no reply waits long behind a 1M-recipient broadcast.
+SETUP_BATCH = 2000
+COMPACT_BATCH = 2000
+BATCH_PAUSE_S = 0.005
 
 
 class BroadcastState(StrEnum):
@@ -18,6 +28,7 @@ class BroadcastState(StrEnum):
 
     DRAFT = "draft"
     DISCARDED = "discarded"
+    PREPARING = "preparing"  # Send pressed; delivery rows are being written in batches
     RUNNING = "running"
     DONE = "done"
     CANCELLED = "cancelled"
@@ -116,8 +127,82 @@ class Outcome:
 class AlertStore:
     """Alert storage; every write is committed before the method returns."""
 
+    setup_batch = SETUP_BATCH
+    compact_batch = COMPACT_BATCH
+    batch_pause = BATCH_PAUSE_S
+
     def __init__(self, db: Database) -> None:
         self.db = db
+        # Broadcasts this process is setting up right now (others left in PREPARING by a
+        # crash are finished by ``running``).
+        self._preparing: set[int] = set()
+
+    # privacy ---------------------------------------------------------------------------
+    def attach(self, privacy: Privacy) -> None:
+        """Take part in /delete and retention."""
+        privacy.erasers.append(erase_user)
+        privacy.in_use.append("SELECT 1 FROM alert_subscribers WHERE user_id=?")
+        privacy.purgers.append(self.retention)
+
+    async def retention(self, closed_before: float, idle_before: float) -> int:
+        """Compact finished broadcasts, anonymise old ones, drop old drafts; return rows done."""
+        async with self.db.conn.execute(
+            "SELECT id FROM alert_broadcasts b WHERE state IN (?,?) AND (summary IS NULL "
+            "OR EXISTS (SELECT 1 FROM alert_deliveries d WHERE d.broadcast_id=b.id))",
+            (BroadcastState.DONE.value, BroadcastState.CANCELLED.value),
+        ) as cur:
+            finished = [int(r[0]) for r in await cur.fetchall()]
+        done = 0
+        for broadcast_id in finished:
+            done += await self.compact(broadcast_id)
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "DELETE FROM alert_broadcasts WHERE created_at < ? AND state IN (?,?)",
+                (closed_before, BroadcastState.DRAFT.value, BroadcastState.DISCARDED.value),
+            )
+            done += cur.rowcount
+            cur = await conn.execute(
+                "UPDATE alert_broadcasts SET author_id=0, "
+                "origin_chat=CASE WHEN origin_chat>0 THEN 0 ELSE origin_chat END, "
+                "status_chat=NULL, status_message=NULL "
+                "WHERE created_at < ? AND state IN (?,?) "
+                "AND (author_id<>0 OR origin_chat>0 OR status_chat IS NOT NULL)",
+                (closed_before, BroadcastState.DONE.value, BroadcastState.CANCELLED.value),
+            )
+            done += cur.rowcount
+        return done
+
+    async def compact(self, broadcast_id: int) -> int:
+        """Fold a finished broadcast's delivery rows into its summary, in batches.
+
+        Each batch adds its rows' states to the summary and deletes them in one transaction,
+        so ``counts`` is right at every moment. Returns how many rows were removed.
+        """
+        batch, pause = self.compact_batch, self.batch_pause
+        total = 0
+        while True:
+            async with self.db.transaction() as conn:
+                async with conn.execute(
+                    "SELECT chat_id, state FROM alert_deliveries WHERE broadcast_id=? "
+                    "ORDER BY chat_id LIMIT ?", (broadcast_id, batch),
+                ) as cur:
+                    rows = list(await cur.fetchall())
+                summary = await _summary(conn, broadcast_id)
+                for row in rows:
+                    summary[str(row[1])] = summary.get(str(row[1]), 0) + 1
+                if rows:
+                    await conn.execute(
+                        "DELETE FROM alert_deliveries WHERE broadcast_id=? AND chat_id BETWEEN ? "
+                        "AND ?", (broadcast_id, rows[0][0], rows[-1][0]),
+                    )
+                await conn.execute(
+                    "UPDATE alert_broadcasts SET summary=? WHERE id=?",
+                    (json.dumps(summary), broadcast_id),
+                )
+            total += len(rows)
+            if len(rows) < batch:
+                return total
+            await asyncio.sleep(pause)
 
     # subscribers -----------------------------------------------------------------------
     async def subscribe(self, user_id: int, locale: str, now: float) -> bool:
@@ -141,8 +226,14 @@ class AlertStore:
             "SELECT created_at FROM alert_subscribers WHERE user_id=?", (user_id,)
         ) as cur:
             row = await cur.fetchone()
+        async with self.db.conn.execute(
+            "SELECT id, body, state, created_at, started_at, finished_at, total "
+            "FROM alert_broadcasts WHERE author_id=? ORDER BY id", (user_id,),
+        ) as cur:
+            written = [dict(r) for r in await cur.fetchall()]
         return {"alert_subscription": {"subscribed": row is not None,
-                                       "since": row[0] if row else None}}
+                                       "since": row[0] if row else None},
+                "alerts_written": written}
 
     async def unsubscribe(self, user_id: int) -> bool:
         """Remove a subscription; return False if there was none."""
@@ -285,33 +376,70 @@ class AlertStore:
                     status_message: int, default_locale: str) -> int | None:
         """Turn a draft into a running broadcast with one row per recipient; return the total.
 
-        None means the broadcast was no longer a draft (pressed twice, or discarded).
+        None means the broadcast was no longer a draft (pressed twice, or discarded). The rows
+        are written in batches of SETUP_BATCH subscribers, each its own short transaction,
+        while the broadcast is PREPARING (the sender does not see it); the last step counts
+        them and makes it RUNNING. A crash in between is finished by ``running``.
         """
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 "UPDATE alert_broadcasts SET state=?, started_at=?, status_chat=?, "
                 "status_message=? WHERE id=? AND state=?",
-                (BroadcastState.RUNNING.value, now, status_chat, status_message, broadcast_id,
-                 BroadcastState.DRAFT.value),
+                (BroadcastState.PREPARING.value, now, status_chat, status_message,
+                 broadcast_id, BroadcastState.DRAFT.value),
             )
             if cur.rowcount == 0:
                 return None
+        self._preparing.add(broadcast_id)
+        try:
+            return await self._prepare(broadcast_id, default_locale)
+        finally:
+            self._preparing.discard(broadcast_id)
+
+    async def _prepare(self, broadcast_id: int, default_locale: str) -> int:
+        """Write the delivery rows of a PREPARING broadcast (resumable), then run it."""
+        batch, pause = self.setup_batch, self.batch_pause
+        async with self.db.conn.execute(
+            "SELECT MAX(chat_id) FROM alert_deliveries WHERE broadcast_id=? AND is_group=0",
+            (broadcast_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        after = int(row[0]) if row and row[0] is not None else -(2**63)
+        while True:
+            async with self.db.transaction() as conn:
+                async with conn.execute(
+                    "SELECT s.user_id, COALESCE(u.locale, ?) FROM alert_subscribers s "
+                    "LEFT JOIN users u ON u.user_id = s.user_id WHERE s.user_id > ? "
+                    "ORDER BY s.user_id LIMIT ?", (default_locale, after, batch),
+                ) as cur:
+                    rows = [(int(r[0]), str(r[1])) for r in await cur.fetchall()]
+                await conn.executemany(
+                    "INSERT OR IGNORE INTO alert_deliveries(broadcast_id, chat_id, user_id, "
+                    "is_group, locale) VALUES (?,?,?,0,?)",
+                    [(broadcast_id, uid, uid, locale) for uid, locale in rows],
+                )
+            if len(rows) < batch:
+                break
+            after = rows[-1][0]
+            await asyncio.sleep(pause)
+        async with self.db.transaction() as conn:
             await conn.execute(
-                "INSERT INTO alert_deliveries(broadcast_id, chat_id, user_id, is_group, locale) "
-                "SELECT ?, s.user_id, s.user_id, 0, COALESCE(u.locale, ?) "
-                "FROM alert_subscribers s LEFT JOIN users u ON u.user_id = s.user_id",
+                "INSERT OR IGNORE INTO alert_deliveries(broadcast_id, chat_id, user_id, "
+                "is_group, locale) SELECT ?, chat_id, NULL, 1, ? FROM alert_groups "
+                "WHERE alerts_on=1 AND gone=0",
                 (broadcast_id, default_locale),
             )
             await conn.execute(
-                "INSERT INTO alert_deliveries(broadcast_id, chat_id, user_id, is_group, locale) "
-                "SELECT ?, chat_id, NULL, 1, ? FROM alert_groups WHERE alerts_on=1 AND gone=0",
-                (broadcast_id, default_locale),
+                "UPDATE alert_broadcasts SET state=? WHERE id=? AND state=?",
+                (BroadcastState.RUNNING.value, broadcast_id, BroadcastState.PREPARING.value),
             )
-            async with conn.execute(
-                "SELECT COUNT(*) FROM alert_deliveries WHERE broadcast_id=?", (broadcast_id,)
-            ) as c:
-                row = await c.fetchone()
-            total = int(row[0]) if row else 0
+        # Counted outside the write lock: nothing adds rows to a running broadcast.
+        async with self.db.conn.execute(
+            "SELECT COUNT(*) FROM alert_deliveries WHERE broadcast_id=?", (broadcast_id,)
+        ) as cur:
+            counted = await cur.fetchone()
+        total = int(counted[0]) if counted else 0
+        async with self.db.transaction() as conn:
             await conn.execute(
                 "UPDATE alert_broadcasts SET total=? WHERE id=?", (total, broadcast_id)
             )
@@ -351,7 +479,22 @@ class AlertStore:
             return cur.rowcount > 0
 
     async def running(self) -> list[BroadcastRow]:
-        """Return the running broadcasts, oldest first."""
+        """Return the running broadcasts, oldest first.
+
+        A broadcast a crash left PREPARING gets the rest of its rows written first.
+        """
+        async with self.db.conn.execute(
+            "SELECT id, locale FROM alert_broadcasts WHERE state=? ORDER BY id",
+            (BroadcastState.PREPARING.value,),
+        ) as cur:
+            leftovers = [(int(r[0]), str(r[1])) for r in await cur.fetchall()
+                         if int(r[0]) not in self._preparing]
+        for broadcast_id, locale in leftovers:
+            self._preparing.add(broadcast_id)
+            try:
+                await self._prepare(broadcast_id, locale)
+            finally:
+                self._preparing.discard(broadcast_id)
         async with self.db.conn.execute(
             "SELECT * FROM alert_broadcasts WHERE state=? ORDER BY id",
             (BroadcastState.RUNNING.value,),
@@ -367,6 +510,12 @@ class AlertStore:
         ) as cur:
             rows = await cur.fetchall()
         by_state = {str(r[0]): int(r[1]) for r in rows}
+        async with self.db.conn.execute(
+            "SELECT summary FROM alert_broadcasts WHERE id=?", (broadcast_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        for state, n in (json.loads(row[0]) if row and row[0] else {}).items():
+            by_state[state] = by_state.get(state, 0) + int(n)
         return Counts(total=sum(by_state.values()),
                       **{s.value: by_state.get(s.value, 0) for s in DeliveryState})
 
@@ -464,3 +613,32 @@ class AlertStore:
                 (new_id, broadcast_id, old_id),
             )
         return True
+
+
+async def _summary(conn: aiosqlite.Connection, broadcast_id: int) -> dict[str, int]:
+    """Return the delivery figures already folded into a broadcast's summary."""
+    async with conn.execute(
+        "SELECT summary FROM alert_broadcasts WHERE id=?", (broadcast_id,)
+    ) as cur:
+        row = await cur.fetchone()
+    return {str(k): int(v) for k, v in json.loads(row[0]).items()} if row and row[0] else {}
+
+
+def erase_user(conn: sqlite3.Connection, user_id: int) -> None:
+    """Within /delete: alerts the user wrote keep their text but lose their author.
+
+    Drafts that never went out are deleted; the subscription and the user's delivery rows go
+    with the users row (foreign keys). A running broadcast stops editing its status message
+    in the user's chat.
+    """
+    conn.execute(
+        "DELETE FROM alert_broadcasts WHERE author_id=? AND state IN (?,?)",
+        (user_id, BroadcastState.DRAFT.value, BroadcastState.DISCARDED.value),
+    )
+    conn.execute("UPDATE alert_broadcasts SET author_id=0 WHERE author_id=?", (user_id,))
+    conn.execute("UPDATE alert_broadcasts SET origin_chat=0 WHERE origin_chat=?", (user_id,))
+    conn.execute(
+        "UPDATE alert_broadcasts SET status_chat=NULL, status_message=NULL WHERE status_chat=?",
+        (user_id,),
+    )
+    conn.execute("DELETE FROM alert_deliveries WHERE user_id=?", (user_id,))

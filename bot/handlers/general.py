@@ -129,14 +129,16 @@ async def other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def purge_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Delete cases past the retention period (closed, or idle for twice as long)."""
+    """Apply retention: cases closed (or idle for twice as long) past the retention period,
+    users left with nothing, and every feature's old rows; in small batches."""
     svc = services(context)
     day = 86400.0
     now = svc.now()
     keep = svc.settings.retention_days * day
-    count = await svc.store.purge_expired(now - keep, now - 2 * keep)
-    if count:
-        log.info("retention: deleted %d cases", count)
+    result = await svc.store.retention(now - keep, now - 2 * keep)
+    if result.cases or result.users or result.other:
+        log.info("retention: deleted %d cases and %d users; %d other rows purged or anonymised",
+                 result.cases, result.users, result.other)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

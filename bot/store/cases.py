@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -132,11 +135,49 @@ def event_params(case_id: int, now: float, kind: str,
     return (case_id, now, kind, json.dumps(dict(data or {}), ensure_ascii=False, default=str))
 
 
+# Run inside /delete's transaction with the user's id: remove or anonymise a feature's rows.
+Eraser = Callable[[sqlite3.Connection, int], None]
+# Retention of a feature's own rows: (closed_before, idle_before) -> rows handled.
+Purger = Callable[[float, float], Awaitable[int]]
+
+# Retention works in small batches with a pause between them, so an interactive reply never
+# waits long behind it (see bench/purge_bench.py).
+PURGE_BATCH = 200
+PURGE_PAUSE_S = 0.005
+
+
+@dataclass
+class Privacy:
+    """What features add to erasure and retention.
+
+    ``erasers`` run inside /delete's transaction; ``in_use`` are SQL queries (one ``?``: the
+    user id) that keep an idle user's row while they return a row (an alert subscription);
+    ``purgers`` run after the core retention.
+    """
+
+    erasers: list[Eraser] = field(default_factory=list)
+    in_use: list[str] = field(default_factory=list)
+    purgers: list[Purger] = field(default_factory=list)
+
+
+@dataclass
+class PurgeResult:
+    """What one retention run removed."""
+
+    cases: int = 0
+    users: int = 0
+    other: int = 0
+
+
 class Store:
     """Case storage on SQLite; every write is committed before the method returns."""
 
+    purge_batch = PURGE_BATCH
+    purge_pause = PURGE_PAUSE_S
+
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.privacy = Privacy()
 
     async def _fetch(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
         """Run a small indexed read inline (see Database.run)."""
@@ -167,17 +208,27 @@ class Store:
         ))
 
     async def delete_user(self, user_id: int) -> int:
-        """Delete everything stored for a user; return how many cases went with it."""
+        """Delete everything stored for a user; return how many cases went with it.
+
+        Rows hanging off the user or their cases go through the foreign keys; features'
+        erasers anonymise what must stay (an alert's text, without its author). The WAL is
+        then checkpointed so no older page image still holds the deleted rows.
+        """
+        erasers = list(self.privacy.erasers)
 
         def delete(conn: sqlite3.Connection) -> int:
             (count,) = conn.execute(
                 "SELECT COUNT(*) FROM cases WHERE user_id=?", (user_id,)
             ).fetchone()
+            for erase in erasers:
+                erase(conn, user_id)
             conn.execute("DELETE FROM cases WHERE user_id=?", (user_id,))
             conn.execute("DELETE FROM users WHERE user_id=?", (user_id,))
             return int(count)
 
-        return await self.db.write(delete)
+        count = await self.db.write(delete)
+        await self.db.checkpoint()
+        return count
 
     # cases -----------------------------------------------------------------------------
     async def create_case(self, user_id: int, first_step: str, now: float) -> CaseRow:
@@ -264,18 +315,94 @@ class Store:
         return out
 
     async def purge_expired(self, closed_before: float, idle_before: float) -> int:
-        """Delete cases closed before a time, or untouched since a time; return the count."""
+        """Delete cases closed before a time, or untouched since a time; return the count.
 
-        def purge(conn: sqlite3.Connection) -> int:
-            count = conn.execute(
-                "DELETE FROM cases WHERE (closed_at IS NOT NULL AND closed_at < ?) "
-                "OR updated_at < ?",
-                (closed_before, idle_before),
-            ).rowcount
-            conn.execute(
-                "UPDATE users SET current_case=NULL WHERE current_case IS NOT NULL AND "
-                "current_case NOT IN (SELECT id FROM cases)"
+        Works in batches of ``purge_batch`` cases (each its own short transaction, found through
+        the closed_at and updated_at indexes) with ``purge_pause`` seconds between them.
+        """
+        batch, pause = self.purge_batch, self.purge_pause
+        total = 0
+        while True:
+            done = await self.db.write(
+                lambda conn: _purge_cases(conn, closed_before, idle_before, batch)
             )
-            return int(count)
+            total += done
+            if done < batch:
+                return total
+            await asyncio.sleep(pause)
 
-        return await self.db.write(purge)
+    async def purge_users(self, idle_before: float) -> int:
+        """Delete users untouched since a time who have no case left and nothing in use."""
+        batch, pause = self.purge_batch, self.purge_pause
+        keep = "".join(f" AND NOT EXISTS ({sql})" for sql in self.privacy.in_use)
+        uses = len(self.privacy.in_use)
+        after: tuple[float, int] = (float("-inf"), -(2**63))
+        total = 0
+        while True:
+            done, nxt = await self.db.write(
+                partial(_purge_users, idle_before=idle_before, after=after, limit=batch,
+                        keep=keep, uses=uses)
+            )
+            total += done
+            if nxt is None:
+                return total
+            after = nxt
+            await asyncio.sleep(pause)
+
+    async def retention(self, closed_before: float, idle_before: float) -> PurgeResult:
+        """Run the whole retention: cases, idle users, then every feature's purger."""
+        result = PurgeResult()
+        result.cases = await self.purge_expired(closed_before, idle_before)
+        result.users = await self.purge_users(closed_before)
+        for purge in self.privacy.purgers:
+            result.other += await purge(closed_before, idle_before)
+        if result.cases or result.users or result.other:
+            await self.db.checkpoint()
+        return result
+
+
+def _purge_cases(conn: sqlite3.Connection, closed_before: float, idle_before: float,
+                 limit: int) -> int:
+    """Delete up to ``limit`` expired cases and clear them as users' current case."""
+    rows = conn.execute(
+        "SELECT id, user_id FROM cases WHERE closed_at IS NOT NULL AND closed_at < ? "
+        "ORDER BY closed_at LIMIT ?", (closed_before, limit),
+    ).fetchall()
+    if len(rows) < limit:
+        seen = {int(r[0]) for r in rows}
+        rows += [
+            r for r in conn.execute(
+                "SELECT id, user_id FROM cases WHERE updated_at < ? ORDER BY updated_at LIMIT ?",
+                (idle_before, limit),
+            ).fetchall() if int(r[0]) not in seen
+        ][: limit - len(rows)]
+    if not rows:
+        return 0
+    conn.executemany("DELETE FROM cases WHERE id=?", [(r[0],) for r in rows])
+    conn.executemany(
+        "UPDATE users SET current_case=NULL WHERE user_id=? AND current_case=?",
+        [(r[1], r[0]) for r in rows],
+    )
+    return len(rows)
+
+
+def _purge_users(conn: sqlite3.Connection, idle_before: float, after: tuple[float, int],
+                 limit: int, keep: str, uses: int) -> tuple[int, tuple[float, int] | None]:
+    """Delete the unused users among the next ``limit`` idle ones; return (count, cursor)."""
+    rows = conn.execute(
+        "SELECT user_id, updated_at FROM users WHERE updated_at < ? "
+        "AND (updated_at, user_id) > (?, ?) ORDER BY updated_at, user_id LIMIT ?",
+        (idle_before, after[0], after[1], limit),
+    ).fetchall()
+    if not rows:
+        return 0, None
+    gone = [
+        (int(r[0]),) for r in rows
+        if conn.execute(
+            "SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM cases WHERE user_id=?)" + keep,
+            (r[0],) * (1 + uses),
+        ).fetchone()
+    ]
+    conn.executemany("DELETE FROM users WHERE user_id=?", gone)
+    last = rows[-1]
+    return len(gone), (float(last[1]), int(last[0]))

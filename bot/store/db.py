@@ -57,6 +57,8 @@ class Database:
         await conn.execute("PRAGMA synchronous=NORMAL")
         await conn.execute("PRAGMA foreign_keys=ON")
         await conn.execute("PRAGMA busy_timeout=5000")
+        # Deleted rows are overwritten with zeros (PIPL erasure), not left in free space.
+        await conn.execute("PRAGMA secure_delete=ON")
         db = cls(conn)
         await db.migrate()
         return db
@@ -120,6 +122,15 @@ class Database:
 
         async with self.lock:
             return self.run(transaction)
+
+    async def checkpoint(self) -> None:
+        """Copy the WAL into the database file and truncate it (after an erasure).
+
+        Runs on aiosqlite's thread: with secure_delete the file then holds zeros where the
+        deleted rows were, and the WAL no longer holds their older page images.
+        """
+        async with self.lock:
+            await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def close(self) -> None:
         """Close the connection."""
