@@ -6,6 +6,7 @@ the process, and every call the bot makes is recorded.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import time
@@ -43,6 +44,8 @@ class LocalBotApi(BaseRequest):
     calls: list[ApiCall] = field(default_factory=list)
     messages: dict[int, dict[int, JSON]] = field(default_factory=dict)
     record: bool = True
+    # Files users "uploaded" (file_id -> (file_path, bytes)), served by getFile and downloads.
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     _ids: dict[int, itertools.count[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -69,7 +72,11 @@ class LocalBotApi(BaseRequest):
         connect_timeout: ODVInput[float] = DEFAULT_NONE,
         pool_timeout: ODVInput[float] = DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        """Answer one Bot API method."""
+        """Answer one Bot API method (or a file download)."""
+        if "/file/bot" in url:
+            path = url.split("/file/bot", 1)[1].split("/", 1)[1]
+            found = next((data for p, data in self.files.values() if p == path), None)
+            return (200, found) if found is not None else (404, b"")
         name = url.rsplit("/", 1)[-1]
         params: JSON = dict(request_data.parameters) if request_data else {}
         if request_data is not None and request_data.contains_files:
@@ -145,10 +152,25 @@ class LocalBotApi(BaseRequest):
             return True, _chat(int(params["chat_id"]))
         if method == "getUpdates":
             return True, []
+        if method == "getFile":
+            kept = self.files.get(str(params["file_id"]))
+            if kept is None:
+                return False, "Bad Request: invalid file_id"
+            path, data = kept
+            unique = path.rsplit("/", 1)[-1].split(".")[0]
+            return True, {"file_id": params["file_id"], "file_unique_id": unique,
+                          "file_size": len(data), "file_path": path}
         if method in ("getMyCommands",):
             return True, []
         # setMyCommands, answerCallbackQuery, deleteMessage, sendChatAction, deleteWebhook...
         return True, True
+
+    def add_file(self, data: bytes, suffix: str = "jpg") -> tuple[str, str]:
+        """Keep bytes as if a user had uploaded them; return (file_id, file_unique_id)."""
+        unique = hashlib.sha256(data).hexdigest()[:16]
+        file_id = f"local-file-{unique}-{len(self.files)}"
+        self.files[file_id] = (f"documents/{unique}.{suffix}", data)
+        return file_id, unique
 
     def sent(self, chat_id: int | None = None) -> list[ApiCall]:
         """Return the messages sent or edited, optionally for one chat."""
@@ -217,6 +239,37 @@ class UpdateFactory:
         if text.startswith("/"):
             length = len(text.split()[0])
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        return self._update({"message": message})
+
+    def file(self, user_id: int, data: bytes, *, photo: bool = False,
+             mime: str = "image/png", file_name: str | None = "screenshot.png",
+             caption: str | None = None, language_code: str | None = "zh-CN",
+             size: int | None = None) -> Update:
+        """A user sending a photo, or a document (any type), whose bytes the API then serves."""
+        suffix = "jpg" if photo else (file_name or "file").rsplit(".", 1)[-1]
+        file_id, unique = self.api.add_file(data, suffix)
+        message: JSON = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": _chat(user_id),
+            "from": user_json(user_id, language_code),
+        }
+        size = len(data) if size is None else size
+        if photo:
+            message["photo"] = [
+                {"file_id": file_id + "-small", "file_unique_id": unique + "s", "width": 90,
+                 "height": 160, "file_size": 1000},
+                {"file_id": file_id, "file_unique_id": unique, "width": 720, "height": 1280,
+                 "file_size": size},
+            ]
+        else:
+            document: JSON = {"file_id": file_id, "file_unique_id": unique, "mime_type": mime,
+                              "file_size": size}
+            if file_name:
+                document["file_name"] = file_name
+            message["document"] = document
+        if caption:
+            message["caption"] = caption
         return self._update({"message": message})
 
     def press(self, user_id: int, message: JSON, data: str, *,
