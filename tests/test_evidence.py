@@ -47,7 +47,7 @@ def item_index(h: Harness, item_id: str) -> int:
 async def pick_item(h: Harness, item_id: str) -> None:
     """Open /evidence and choose the item the next uploads go under."""
     await h.send("/evidence")
-    await h.press("", data=f"ei:1:{item_index(h, item_id)}")
+    await h.press("", data=f"ki:1:{item_index(h, item_id)}")
 
 
 def texts_of(calls: list[ApiCall]) -> str:
@@ -176,13 +176,13 @@ async def test_typed_transaction_with_reasks_edit_totals_and_delete(harness: Har
     assert "********4455" in text and "289100334455" not in text
     assert _plain(h.t("ev-tx-differs", said="1,299", total="300")) in text
     # Edit the amount, then the typed text goes back to the triage once nothing is asked.
-    await h.press("", data=f"ex:{tx.id}:v")
-    await h.press("", data=f"ex:{tx.id}:m")
+    await h.press("", data=f"kx:{tx.id}:v")
+    await h.press("", data=f"kx:{tx.id}:m")
     await h.send("999")
     await h.press(h.t("ev-btn-save"))
     assert store(h).transactions(1)[0].amount == Decimal("999.00")
     assert len(store(h).transactions(1)) == 1
-    await h.press("", data=f"ex:{tx.id}:d")
+    await h.press("", data=f"kx:{tx.id}:d")
     await h.press(h.t("ev-btn-delete-yes"))
     assert store(h).transactions(1) == []
 
@@ -218,10 +218,10 @@ async def test_contact_log_with_follow_up_answers(harness: Harness) -> None:
                                                      "京公(经)立字[2026]1120号", None)
     # A follow-up answer ("claim submitted") shows up in the log by itself.
     await h.svc.store.add_event(1, "claim_submitted", h.clock.now)
-    await h.press("", data="ek:1:l:0")
+    await h.press("", data="kk:1:l:0")
     text = _plain("\n".join(h.texts(1)))
     assert h.t("ev-log-claim-submitted") in text and "1120号" in text
-    await h.press("", data=f"ek:1:d:{c.id}")
+    await h.press("", data=f"kk:1:d:{c.id}")
     assert store(h).contacts(1) == []
 
 
@@ -232,7 +232,7 @@ async def test_buttons_touch_only_the_pressers_case(harness: Harness) -> None:
     await upload(h, order_page(TRUTH), user=1, file_name="a.png")
     [f] = store(h).files(1)
     message = h.find_button(1, h.t("ev-btn-confirm"))[0]
-    for data in (f"ep:{f.id}:c", f"ef:{f.id}:0", "em:1", "et:1:a", "ek:1:a:0", "er:1"):
+    for data in (f"kp:{f.id}:c", f"kf:{f.id}:0", "km:1", "kt:1:a", "kk:1:a:0", "kr:1"):
         await h.press_data(data, message, user=2)
     assert h.alerts()[-6:] == [h.t("button-foreign")] * 6
     assert store(h).transactions(1) == [] and store(h).files(1)[0].proposal is not None

@@ -11,14 +11,14 @@ from bot.callbacks import Callback, register
 RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Index = Annotated[int, Field(ge=0, le=63)]
 
-PATTERN = r"^e[a-z]:"
+PATTERN = r"^k[a-z]:"
 
 
 @register
 class EvidenceMenu(Callback):
     """Show the claim pack of a case: items to upload for, transactions, contacts, report."""
 
-    prefix = "em"
+    prefix = "km"
     case: RowId
 
 
@@ -26,7 +26,7 @@ class EvidenceMenu(Callback):
 class PickItem(Callback):
     """File the next uploads under evidence item ``i`` (index in the flow's evidence list)."""
 
-    prefix = "ei"
+    prefix = "ki"
     case: RowId
     i: Index
 
@@ -35,7 +35,7 @@ class PickItem(Callback):
 class FileUnder(Callback):
     """Put an uploaded file under evidence item ``i``."""
 
-    prefix = "ef"
+    prefix = "kf"
     f: RowId
     i: Index
 
@@ -44,7 +44,7 @@ class FileUnder(Callback):
 class ProposalAction(Callback):
     """Confirm (c), correct (e) or discard (x) the transaction read from file ``f``."""
 
-    prefix = "ep"
+    prefix = "kp"
     f: RowId
     a: Literal["c", "e", "x"]
 
@@ -53,7 +53,7 @@ class ProposalAction(Callback):
 class TxMenu(Callback):
     """List (l) a case's transactions or start adding one (a)."""
 
-    prefix = "et"
+    prefix = "kt"
     case: RowId
     a: Literal["l", "a"]
 
@@ -62,7 +62,7 @@ class TxMenu(Callback):
 class TxAction(Callback):
     """Show (v), edit a field of (o, t, m, c), delete (d) or confirm deleting (y) a transaction."""
 
-    prefix = "ex"
+    prefix = "kx"
     tx: RowId
     a: Literal["v", "o", "t", "m", "c", "d", "y"]
 
@@ -71,7 +71,7 @@ class TxAction(Callback):
 class DraftAction(Callback):
     """Save (s), cancel (x), re-ask a field (o, t, m, c) or skip a field (k) of the entry."""
 
-    prefix = "ed"
+    prefix = "kd"
     case: RowId
     a: Literal["s", "x", "o", "t", "m", "c", "k", "n"]
 
@@ -80,7 +80,7 @@ class DraftAction(Callback):
 class DraftChannel(Callback):
     """Choose channel ``i`` for the entry being typed (transaction or contact)."""
 
-    prefix = "ec"
+    prefix = "kc"
     case: RowId
     i: Index
 
@@ -89,7 +89,7 @@ class DraftChannel(Callback):
 class ContactMenu(Callback):
     """List (l) a case's contact log, start adding (a) or delete line ``n`` (d)."""
 
-    prefix = "ek"
+    prefix = "kk"
     case: RowId
     a: Literal["l", "a", "d"]
     n: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
@@ -99,5 +99,5 @@ class ContactMenu(Callback):
 class BuildReport(Callback):
     """Build the documents of a case."""
 
-    prefix = "er"
+    prefix = "kr"
     case: RowId
