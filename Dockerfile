@@ -7,10 +7,17 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DATABASE_PATH=/data/bot.sqlite3
 
 WORKDIR /app
-# Dependencies first so code changes do not re-install them.
-COPY pyproject.toml README.md ./
+# Dependencies first, from pyproject.toml alone: this layer is rebuilt only when pyproject.toml
+# changes, not when the code, flows or words do.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
+    && pip install --no-cache-dir -r /tmp/requirements.txt \
+    && rm /tmp/requirements.txt
+# Then the code, installed without dependencies (editable: flows/ and locales/ are found next
+# to bot/).
+COPY README.md ./
 COPY bot ./bot
-RUN pip install --no-cache-dir -e .
+RUN pip install --no-cache-dir --no-deps -e .
 COPY flows ./flows
 COPY locales ./locales
 
@@ -20,5 +27,7 @@ USER bot
 VOLUME ["/data"]
 
 # SIGTERM shuts the bot down cleanly; reminders and broadcasts resume on the next start.
+# Exit codes: 2 a setting is wrong, 3 Telegram unreachable, 4 token rejected, 5 BOT_API_BASE_URL
+# is not a Bot API (README, "Exit codes").
 STOPSIGNAL SIGTERM
 CMD ["python", "-m", "bot", "run"]

@@ -13,6 +13,7 @@ from pathlib import Path
 from bot.engine.loader import FlowError
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
+from bot.startup import StartupError, explain, first_call
 
 log = logging.getLogger("bot")
 
@@ -37,6 +38,13 @@ async def run_polling(settings: Settings) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     try:
+        try:
+            # The first Bot API call (getMe): if it fails, say why in one line (bot/startup.py).
+            with first_call():
+                await app.bot.initialize()
+        except Exception as exc:
+            raise explain(exc, settings.api_base_url, settings.bot_token.get_secret_value()
+                          ) from None
         async with app:
             await start_app(app, set_commands=True)
             assert app.updater is not None
@@ -94,6 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FlowError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except StartupError as exc:
+        print(exc.message, file=sys.stderr)
+        return exc.code
     except KeyboardInterrupt:
         return 130
 
