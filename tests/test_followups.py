@@ -102,12 +102,12 @@ async def test_emergency_reminder_is_skipped_when_everything_is_ticked(
 async def test_not_yet_asks_again_tomorrow(harness: Harness) -> None:
     h = await planned(harness)
     await at(h, DAY)
-    assert count(h, 1, "fu-report-claim", case=1) == 1
+    assert count(h, 1, "fu-report-claim", case=1, police="reported") == 1
     await h.press(h.t("fu-btn-not-yet"))
     again = [due for step, due in await pending(h) if step == "report_claim"]
     assert again == [h.clock.now + DAY]
     await at(h, 2 * DAY)
-    assert count(h, 1, "fu-report-claim", case=1) == 2
+    assert count(h, 1, "fu-report-claim", case=1, police="reported") == 2
 
 
 async def test_claim_submitted_schedules_jd_checks_in_working_days(harness: Harness) -> None:
@@ -206,9 +206,9 @@ async def test_quiet_hours_hold_a_reminder_until_morning(harness: Harness) -> No
         await conn.execute("UPDATE followups SET due_at=? WHERE step='report_claim'",
                            (h.t0 + 13 * HOUR,))  # type: ignore[attr-defined]
     await at(h, 13 * HOUR)  # 23:00
-    assert count(h, 1, "fu-report-claim", case=1) == 0
+    assert count(h, 1, "fu-report-claim", case=1, police="reported") == 0
     await at(h, 22 * HOUR)  # 08:00
-    assert count(h, 1, "fu-report-claim", case=1) == 1
+    assert count(h, 1, "fu-report-claim", case=1, police="reported") == 1
 
 
 async def test_reminders_command_pauses_and_resumes(harness: Harness) -> None:

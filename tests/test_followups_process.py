@@ -66,7 +66,7 @@ async def test_triage_then_reminders_arrive_and_a_button_moves_the_case(tmp_path
             await act(api, press("q-police-reported"), shows("plan-footer", case=1))
             await api.wait_for(shows("fu-emergency", case=1), 5)
             await act(api, press("fu-btn-done"), "editMessageText")
-            await api.wait_for(shows("fu-report-claim", case=1), 10)
+            await api.wait_for(shows("fu-report-claim", case=1, police="reported"), 10)
             await act(api, press("fu-btn-claim-submitted"), "editMessageText")
         finally:
             assert await bot.terminate() == 0

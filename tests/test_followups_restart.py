@@ -23,7 +23,7 @@ async def test_reminders_due_while_down_are_sent_once_after_start(
         await fu.scheduler.tick()
         await fu.scheduler.tick()
         assert count(h, 1, "fu-emergency", case=1) == 1
-        assert count(h, 1, "fu-report-claim", case=1) == 1
+        assert count(h, 1, "fu-report-claim", case=1, police="reported") == 1
         states = sorted((r.step, r.state) for r in await fu.store.of_case(1))
         assert states == [("emergency", State.SENT), ("last_check", State.PENDING),
                           ("report_claim", State.SENT)]

@@ -86,7 +86,7 @@ async def on_answer(me: Who, query: Any, data: FollowupAnswer) -> None:
     step = fu.ladder.step(row.step)
     fresh = await svc.store.get_case(case.id)
     if step is not None and fresh is not None:
-        await edit(query, fu.answered(step, fresh, me.locale, data.a))
+        await edit(query, await fu.answered(step, fresh, me.locale, data.a))
 
 
 async def on_pause(me: Who, query: Any, data: FollowupPause) -> None:

@@ -112,7 +112,8 @@ class Followups:
     def body(self, step: Step, case: CaseRow, locale: str) -> str:
         """Return the text of a reminder, with the part that depends on the case."""
         views = Views(self.svc, locale)
-        parts = [views.t(step.text, case=case.id)]
+        # ``police``: the triage answer ("reported", "not_yet"), so the text can match it.
+        parts = [views.t(step.text, case=case.id, police=case.answers.get("police", "unknown"))]
         if step.content == "emergency":
             parts.append("\n".join(f"▫️ {views.short(it)}" for it in self.unticked(case)))
         elif step.content == "escalation":
@@ -128,13 +129,19 @@ class Followups:
                    for a in step.buttons]
         return kb([buttons[i:i + 2] for i in range(0, len(buttons), 2)])
 
-    def answered(self, step: Step, case: CaseRow, locale: str, action: Action) -> Screen:
-        """Return a reminder once answered: its text, the answer and what happens next."""
+    async def answered(self, step: Step, case: CaseRow, locale: str, action: Action) -> Screen:
+        """Return a reminder once answered: its text, the answer and what happens next.
+
+        The answer's label already starts with its icon. What happens next says whether more
+        reminders are coming for the case (``more``), so the last one does not promise others.
+        """
         t = self.svc.t
+        waiting = await self.store.of_case(case.id, [State.PENDING, State.PAUSED])
+        more = "yes" if waiting else "no"
         return Screen(
             self.body(step, case, locale)
-            + f"\n\n✅ <b>{t(locale, ACTION_KEYS[action])}</b>\n"
-            + t(locale, ACTION_NEXT_KEYS[action])
+            + f"\n\n<b>{t(locale, ACTION_KEYS[action])}</b>\n"
+            + t(locale, ACTION_NEXT_KEYS[action], more=more)
         )
 
     async def locale_of(self, user_id: int) -> str:

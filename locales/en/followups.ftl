@@ -12,8 +12,14 @@ fu-emergency =
     ⏰ <b>Case #{ $case }: are the emergency steps done?</b>
     These are not ticked yet. Press "Done" once they are; if you have not got to them, press "Not yet" and I will ask again tomorrow.
 fu-report-claim =
-    ⏰ <b>Case #{ $case }: how are the police report and the claim going?</b>
-    For larger amounts, report it at a police station first and keep the receipt, then file the theft claim in the JD app (My → Customer service) with your evidence.
+    ⏰ <b>Case #{ $case }: { $police ->
+        [reported] how is the claim going?
+       *[other] how are the police report and the claim going?
+    }</b>
+    { $police ->
+        [reported] You have reported it to the police: file the theft claim in the JD app (My → Customer service) and add the police receipt to your evidence.
+       *[other] For larger amounts, report it at a police station first and keep the receipt, then file the theft claim in the JD app (My → Customer service) with your evidence.
+    }
     Once the claim is in, press "Claim submitted": I will note the date and follow up on JD's answer.
 fu-jd-answer =
     ⏰ <b>Case #{ $case }: has JD answered?</b>
@@ -34,7 +40,6 @@ fu-escalate-prepare =
     • your conversations with JD customer service, and JD's answer or reason for refusing
     • the police report receipt (if you reported it)
     • a short timeline of what happened
-    12315 usually decides within 7 working days whether to take a complaint; before going to 12363 you need to have complained to the company itself.
 fu-last-check =
     📋 <b>Case #{ $case }: it has been a month. Where do things stand?</b>
     Tell me the outcome and I will update the case. If it is not settled, the escalation channels are still open to you.
@@ -48,7 +53,10 @@ fu-btn-paid-part = 🪙 JD paid part
 fu-btn-refused = ❌ JD refused
 fu-btn-stop = 🔕 Stop reminders
 
-fu-next-done = Noted, thank you. The next reminders will come as planned.
+fu-next-done = Noted, thank you. { $more ->
+    [yes] The next reminders will come as planned.
+   *[no] No more reminders are waiting for this case; send /case to look at it any time.
+}
 fu-next-not-yet = All right, I will ask again tomorrow.
 fu-next-claim-submitted = I noted the date. In 3 working days I will ask whether JD has answered.
 fu-next-paid-full = Great news! The case is closed and will get no more reminders.
