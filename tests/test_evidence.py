@@ -142,13 +142,18 @@ async def test_screenshot_with_a_card_number_is_refused(harness: Harness) -> Non
     assert card[-8:] not in values and TRUTH.order not in values
 
 
-async def test_nothing_is_stored_without_consent(harness: Harness) -> None:
+async def test_nothing_is_stored_without_consent_or_plan(harness: Harness) -> None:
     h = harness
     calls = await upload(h, order_page(TRUTH), user=5)
-    assert said(h, calls, "ev-need-consent")
-    assert not any(c.method == "getFile" for c in calls)
+    assert said(h, calls, "fallback-other")
+    await consent(h, user=6)  # consent, but no plan yet
+    calls = await upload(h, order_page(TRUTH), user=6, photo=True)
+    assert said(h, calls, "fallback-other")
+    assert not any(c.method == "getFile" for c in h.api.calls)
     assert await count(h, "evidence_files") == 0
     assert await h.svc.store.get_user(5) is None
+    calls = await h.send("/evidence", user=6)
+    assert said(h, calls, "ev-need-plan")
 
 
 async def test_typed_transaction_with_reasks_edit_totals_and_delete(harness: Harness) -> None:

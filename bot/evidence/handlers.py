@@ -164,6 +164,26 @@ class _AwaitingText(filters.MessageFilter):
         return self.store.awaiting_text(user.id, self.svc.now() - DRAFT_TTL_S)
 
 
+class _CanFile(filters.MessageFilter):
+    """A message from a user whose current case takes evidence (consent and a plan).
+
+    Anything else (no consent, no plan yet) falls through to the general fallback, which
+    stores nothing either.
+    """
+
+    def __init__(self, svc: Services) -> None:
+        super().__init__(name="CanFileEvidence")
+        self.svc = svc
+
+    def filter(self, message: Message) -> bool:
+        user = message.from_user
+        if user is None:
+            return False
+        return bool(self.svc.db.fetch(
+            "SELECT 1 FROM users u JOIN cases c ON c.id=u.current_case WHERE u.user_id=? "
+            "AND u.consent_at IS NOT NULL AND c.verdict IS NOT NULL", (user.id,)))
+
+
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> Evidence:
     """Add the claim-pack commands, buttons, uploads and typed entries."""
     svc = services_of(app)
@@ -179,8 +199,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> Evidence:
     app.add_handler(CommandHandler("evidence", evidence_command))
     app.add_handler(CommandHandler("report", report_command))
     app.add_handler(CallbackQueryHandler(button, pattern=PATTERN))
-    app.add_handler(MessageHandler(private & fresh & (filters.PHOTO | filters.Document.ALL),
-                                   upload))
+    app.add_handler(MessageHandler(
+        private & fresh & (filters.PHOTO | filters.Document.ALL) & _CanFile(svc), upload))
     app.add_handler(MessageHandler(
         private & fresh & filters.TEXT & ~filters.COMMAND & _AwaitingText(svc, feature.store),
         typed))
@@ -606,8 +626,10 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         keyboard = kb([[(me.t("ev-btn-back"), EvidenceMenu(case=case.id))]])
     else:
         parts.append(me.t("ev-which-item"))
-        keyboard = kb([[(me.t(it.text + "-short"), FileUnder(f=saved.id, i=i))]
-                       for i, it in _items(me, case)])
+        # The items still missing first: a file sent without context most likely fills one.
+        items = sorted(_items(me, case), key=lambda pair: pair[1].id in case.evidence_done)
+        keyboard = kb([[(f"{mark(it.id in case.evidence_done)} {me.t(it.text + '-short')}",
+                         FileUnder(f=saved.id, i=i))] for i, it in items])
     if incoming.kind is FileKind.PHOTO:
         parts.append(me.t("ev-photo-hint"))
     if note_dropped:
