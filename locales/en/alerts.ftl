@@ -26,10 +26,19 @@ alert-usage = Usage: <code>/alert text of the alert</code>, or reply to a messag
 alert-refused = ⛔ Only an administrator or the owner of this group, or one of the bot's admins in a private chat, can send scam alerts. Nothing was sent.
 alert-refused-group = ⛔ This group is no longer registered for alerts, so nothing can be sent from here. Nothing was sent.
 alert-too-long = The alert is too long: { $length } characters with its header and footer, at most { $max }. Please shorten it.
-alert-rate-limited = You have sent { $max } alerts in the last hour; please wait before sending another. Nothing was sent.
+alert-rate-limited = You have sent { $max ->
+    [one] 1 alert
+   *[other] { $max } alerts
+} in the last hour; please wait before sending another. Nothing was sent.
 alert-confirm =
     👆 Above is the alert as recipients will see it.
-    It will go to { $users } subscribers and { $groups } groups. Send it?
+    It will go to { $users ->
+        [one] 1 subscriber
+       *[other] { $users } subscribers
+    } and { $groups ->
+        [one] 1 group
+       *[other] { $groups } groups
+    }. Send it?
 btn-alert-send = 📣 Send
 btn-alert-cancel = Cancel
 btn-alert-stop = ⏹ Stop sending

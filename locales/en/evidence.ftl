@@ -8,8 +8,20 @@ ev-need-consent = To keep evidence and transactions I need your consent to store
 ev-need-plan = Please answer the questions with /start and get your plan first, then collect the evidence.
 ev-btn-upload = 📎 Upload evidence, record transactions
 ev-menu-title = 📂 <b>Claim pack of case #{ $case }</b>
-ev-menu-item = { $mark } { $n }. { $item } ({ $count } files)
-ev-menu-counts = { $files } files received; { $txs } transactions, total ¥{ $total }; { $contacts } contact-log entries.
+ev-menu-item = { $mark } { $n }. { $item } ({ $count ->
+    [one] 1 file
+   *[other] { $count } files
+})
+ev-menu-counts = { $files ->
+    [one] 1 file
+   *[other] { $files } files
+} received; { $txs ->
+    [one] 1 transaction
+   *[other] { $txs } transactions
+}, total ¥{ $total }; { $contacts ->
+    [one] 1 contact-log entry
+   *[other] { $contacts } contact-log entries
+}.
 ev-menu-hint =
     Tap an evidence item, then send me the screenshots or PDFs. Send screenshots <b>as files</b> where you can (📎 → File): the original is kept instead of being recompressed by Telegram, so its checksum matches the original.
     Screenshots must not show a full card number, ID number or verification code: I will not keep them; mask the digits and send again.
@@ -76,7 +88,10 @@ ev-tx-saved = ✅ Transaction saved.
 ev-tx-title = 💳 <b>Unauthorised transactions of case #{ $case }</b>
 ev-tx-empty = No transactions yet. Send an order screenshot for me to read, or tap “Add a transaction” to type one.
 ev-tx-channel-total = { $channel }: ¥{ $total } ({ $count })
-ev-tx-total = <b>Total ¥{ $total } ({ $count } transactions)</b>
+ev-tx-total = <b>Total ¥{ $total } ({ $count ->
+    [one] 1 transaction
+   *[other] { $count } transactions
+})</b>
 ev-tx-differs = ℹ️ In the questions you put the loss at about ¥{ $said }; the transactions add up to ¥{ $total }. The documents use the transactions' total.
 ev-tx-delete-confirm = Delete this transaction?
 ev-tx-deleted = Deleted
@@ -116,7 +131,10 @@ doc-list-sep = { ", " }
 doc-tx-line = { $n }. { $at }  order { $order }  ¥{ $amount }  { $channel }
 doc-log-ref = ref. { $ref }
 doc-log-line = { $at } · { $channel } · { $detail }
-doc-tx-head = { $count } transactions I did not make or authorise, total ¥{ $total }:
+doc-tx-head = { $count ->
+    [one] 1 transaction
+   *[other] { $count } transactions
+} I did not make or authorise, total ¥{ $total }:
 doc-loss-triage = The loss is about ¥{ $amount }; the list of transactions is being put together.
 doc-loss-unknown = The amount lost is still being checked.
 doc-noticed = I noticed it around { $date } ({ $when }).
@@ -139,7 +157,10 @@ doc-memo-chats = Chat records, the caller's phone numbers, links or the names of
 doc-memo-contacts = Already contacted:
 doc-memo-receipt = Ask for the report receipt (报案回执, it says how to follow the case) and add its number to the contact log (/evidence → Add a contact → Police).
 doc-draft-title = To { $channel }: complaint (case #{ $case })
-doc-draft-facts = Around { $date } someone else used my JD account and made { $count } transactions I did not authorise, total ¥{ $total }.
+doc-draft-facts = Around { $date } someone else used my JD account and made { $count ->
+    [one] 1 transaction
+   *[other] { $count } transactions
+} I did not authorise, total ¥{ $total }.
 doc-draft-claim = On { $date } I applied for the account-theft compensation in the JD app.
 doc-draft-claim-none = I reported it to JD customer service and asked for compensation.
 doc-draft-answer-refused = JD refused my claim.
@@ -163,7 +184,10 @@ pdf-opened = Opened
 pdf-verdict = First assessment
 pdf-symptoms = What was seen
 pdf-loss = Total loss
-pdf-loss-value = ¥{ $total } ({ $count } transactions)
+pdf-loss-value = ¥{ $total } ({ $count ->
+    [one] 1 transaction
+   *[other] { $count } transactions
+})
 pdf-loss-said = Loss given in the questions
 pdf-police-ref = Police receipt number
 pdf-none = none

@@ -25,7 +25,10 @@ privacy-full =
     • Only after you agree, I store what handling your case needs: the situations you pick, your button answers, the amount lost, your ticks and timestamps. Never your chat text.
     • To follow up on your case I store when reminders are due and the buttons you press on them; a scam-alert subscription (/subscribe) stores only your Telegram id and language.
     • Passwords, SMS codes, full card numbers and ID numbers are never collected; if you send one, I don't store it and try to delete the message.
-    • Closed cases are deleted automatically after { $days } days; cases left untouched for a long time are deleted too.
+    • Closed cases are deleted automatically after { $days ->
+        [one] 1 day
+       *[other] { $days } days
+    }; cases left untouched for a long time are deleted too.
     • /export sends you everything I store about you; /delete erases it all (and withdraws your consent).
     • This data is used only to help with your case and is not given to anyone.
     • The chat itself is kept by Telegram, not by me: /delete cannot remove the messages on your side; delete them in Telegram if you wish.
@@ -35,7 +38,10 @@ delete-confirm = Delete all your data (every case, its progress and your consent
 btn-delete-yes = 🗑 Delete everything
 btn-delete-no = Cancel
 delete-aborted = Cancelled; nothing was deleted.
-delete-done = All your data is deleted ({ $cases } cases). Send /start if you want to use the bot again.
+delete-done = All your data is deleted ({ $cases ->
+    [one] 1 case
+   *[other] { $cases } cases
+}). Send /start if you want to use the bot again.
 
 fallback-other = I can only read text and buttons. Send /start to begin, or /help to see what I can do.
 error-generic = Sorry, something went wrong just now. Your progress is saved; please try again, or send /case.
