@@ -12,7 +12,7 @@ alerts-subscribed =
 alerts-already-subscribed = You are already subscribed to scam alerts. Send /unsubscribe to leave.
 alerts-unsubscribed = Done: no more scam alerts, and your subscription record is deleted. Send /subscribe to come back.
 alerts-not-subscribed = You are not subscribed to scam alerts. Send /subscribe to get them.
-alerts-private-only = Please send me this command in a private chat. Group admins can use /alerts_on to get alerts in this group.
+alerts-private-only = Please send me this command in a private chat. Group admins can use /alerts_on to get scam alerts in this group.
 
 alerts-latest-title = 🚨 <b>Latest scam alerts</b>
 alerts-latest-date = <b>{ $date }</b>
@@ -24,7 +24,7 @@ alert-footer-group = — JD Recovery Bot. JD never asks you to cancel 白条/金
 
 alert-usage = Usage: <code>/alert text of the alert</code>, or reply to a message with /alert.
 alert-refused = ⛔ Only an administrator or the owner of this group, or one of the bot's admins in a private chat, can send scam alerts. Nothing was sent.
-alert-refused-group = ⛔ This group is no longer registered for alerts, so nothing can be sent from here. Nothing was sent.
+alert-refused-group = ⛔ This group is no longer registered for scam alerts, so nothing can be sent from here. Nothing was sent.
 alert-too-long = The alert is too long: { $length } characters with its header and footer, at most { $max }. Please shorten it.
 alert-rate-limited = You have sent { $max ->
     [one] 1 alert
@@ -73,5 +73,5 @@ broadcast-state-cancelled = stopped
 group-welcome = 👋 Hello, I am the JD Recovery Bot. A group admin can send /alerts_on to get scam alerts in this group (/alerts_off turns them off). For your own case, message me privately.
 group-alerts-on = 🔔 Scam alerts are on for this group. Send /alerts_off to turn them off.
 group-alerts-off = 🔕 Scam alerts are off for this group. Send /alerts_on to turn them back on.
-group-admin-only = ⛔ Only a group administrator or the owner can change this group's alert setting.
+group-admin-only = ⛔ Only a group administrator or the owner can change this group's scam-alert setting.
 group-only = This command works in groups. In a private chat, use /subscribe and /unsubscribe.
