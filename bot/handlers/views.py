@@ -14,6 +14,7 @@ from bot.alerts.buttons import SubscribeAlerts
 from bot.callbacks import Callback, register
 from bot.engine.schema import AmountStep, ChoiceStep, Item, Outcome
 from bot.engine.walker import Answers, VerdictResult, items_for, money_moving, verdict
+from bot.evidence.buttons import EvidenceMenu
 from bot.money import format_amount
 from bot.services import Services
 from bot.store.cases import CaseRow, CaseStatus, EventRow
@@ -399,7 +400,10 @@ class Views:
         )
         if lead:
             text = self.lead(case) + "\n\n" + text
-        return Screen(text, kb(rows))
+        # Open the claim pack: upload evidence for these items (bot/evidence).
+        upload: list[tuple[str, Callback]] = [(self.t("ev-btn-upload"),
+                                                EvidenceMenu(case=case.id))]
+        return Screen(text, kb([*rows, upload]))
 
     def claim_guide_id(self, case: CaseRow) -> str | None:
         """Name the claim guide this case's outcome gets (None: no claim, e.g. nothing lost)."""
