@@ -64,7 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="mode")
     sub.add_parser("run", help="connect to Telegram (needs BOT_TOKEN)")
     console = sub.add_parser("console", help="chat with the bot in this terminal, no token")
-    console.add_argument("--lang", default=None, help="zh-CN or en (default: from $LANG)")
+    console.add_argument(
+        "--lang", default=None, choices=["zh-CN", "en"],
+        help="the language to use, replacing one chosen earlier with /lang (default: the one "
+             "chosen with /lang, else from $LC_ALL / $LC_MESSAGES / $LANG, else DEFAULT_LOCALE)")
     flows = sub.add_parser("flows", help="work with flows/")
     flows.add_argument("action", choices=["diagram", "check", "verdicts"])
     flows.add_argument("--flow", type=Path, default=None,
@@ -94,10 +97,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 2
             asyncio.run(run_polling(settings))
             return 0
-        from bot.console import run_console
+        from bot.console import language_from_env, log_path, run_console
 
-        lang = getattr(args, "lang", None) or settings.default_locale
-        asyncio.run(run_console(settings, language_code=lang))
+        # The terminal is the chat: logs go to a file next to the database (named in the banner).
+        log_file = log_path(settings)
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        # Left open until the process ends: records written while stopping must not fail.
+        stream = log_file.open("a", encoding="utf-8")
+        token = settings.bot_token.get_secret_value() if settings.bot_token else ""
+        configure_logging(settings.log_level, token, stream=stream)
+        asked = getattr(args, "lang", None)
+        lang = asked or language_from_env() or settings.default_locale
+        asyncio.run(run_console(settings, language_code=lang, explicit=asked is not None))
         return 0
     except FlowError as exc:
         print(f"error: {exc}", file=sys.stderr)

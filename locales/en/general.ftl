@@ -46,7 +46,3 @@ delete-done = All your data is deleted ({ $cases ->
 fallback-other = I can only read text and buttons. Send /start to begin, or /help to see what I can do.
 error-generic = Sorry, something went wrong just now. Your progress is saved; please try again, or send /case.
 delivery-failed = Telegram did not take my reply just now; your answer is saved. Send /start in a minute to continue where you were.
-console-banner =
-    --- Console mode (BOT_TOKEN is not set; not connected to Telegram) ---
-    Database: { $path }
-    Type text to send it; type a button's number to press it; /quit to leave. Try /start first.

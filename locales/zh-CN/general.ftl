@@ -40,7 +40,3 @@ delete-done = 已删除你的全部数据（{ $cases } 个案件）。如需再�
 fallback-other = 我只能读懂文字和按钮。请发 /start 开始，或 /help 查看能做什么。
 error-generic = 抱歉，刚才出了点问题。你的进度已经保存，请再试一次，或发 /case 查看。
 delivery-failed = 刚才 Telegram 没能发出我的回复，你的回答已经保存。请过一分钟发 /start，从刚才的地方继续。
-console-banner =
-    —— 控制台模式（未设置 BOT_TOKEN，不连接 Telegram）——
-    数据库：{ $path }
-    输入文字直接发送；输入按钮前面的数字即点击该按钮；/quit 退出。先发 /start 试试。
