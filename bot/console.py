@@ -21,6 +21,8 @@ from typing import Any, TextIO
 
 from bot.app import build_application, build_services, start_app, stop_app
 from bot.engine.schema import AmountStep
+from bot.evidence.handlers import DRAFT_TTL_S, evidence_of
+from bot.evidence.handlers import EXTRAS_KEY as EVIDENCE_KEY
 from bot.i18n import locale_for
 from bot.services import Services
 from bot.settings import Settings
@@ -221,10 +223,14 @@ async def _loop(app: Any, svc: Services, printer: ConsolePrinter, api: LocalBotA
 
 
 async def expects_text(svc: Services, user_id: int) -> bool:
-    """Tell whether the bot is waiting for a typed answer (the amount) from this user."""
+    """Tell whether the bot is waiting for a typed answer from this user: the amount, or a
+    claim-pack entry being typed (a transaction's amount, a contact's details)."""
     user = await svc.store.get_user(user_id)
     if user is None or not user.consented:
         return False
+    if EVIDENCE_KEY in svc.extras and evidence_of(svc).store.awaiting_text(
+            user_id, svc.now() - DRAFT_TTL_S):
+        return True
     case = await svc.store.current_case(user)
     if case is None or case.paused or case.step is None:
         return False

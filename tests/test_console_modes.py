@@ -77,6 +77,23 @@ async def test_a_number_at_the_amount_step_is_text(harness: Harness) -> None:
     assert case is not None and case.step != "amount"
 
 
+async def test_a_number_while_a_claim_pack_entry_is_typed_is_text(harness: Harness) -> None:
+    from bot.evidence.handlers import evidence_of
+    from bot.evidence.model import DraftKind
+
+    h = harness
+    printer, out = attach(h)
+    await type_line(h, printer, "/start")
+    await type_line(h, printer, str(number(printer, out, h.t("btn-consent-yes"))))
+    n = number(printer, out, h.t("symptom-jintiao"))
+    update = await _to_update(str(n), h.svc, printer, h.api, h.updates, 1, "zh-CN")
+    assert update is not None and update.callback_query is not None
+    await evidence_of(h.svc).store.set_draft(1, 1, DraftKind.TX, None, "amount", {},
+                                             h.svc.now())
+    update = await _to_update(str(n), h.svc, printer, h.api, h.updates, 1, "zh-CN")
+    assert update is not None and update.message is not None and update.callback_query is None
+
+
 async def test_a_number_at_a_button_step_presses_it(harness: Harness) -> None:
     h = harness
     printer, out = attach(h)
