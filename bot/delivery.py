@@ -42,7 +42,7 @@ def processor(svc: Services) -> ChatOrderedProcessor:
 
 
 def register(app: App) -> None:
-    """Add the error handler for undelivered screens and the start hook that resends them.
+    """Add the error handler for undelivered screens, the repair step and the start hook.
 
     Call before any other error handler: it stops the generic "something went wrong" message
     after the user was already told how to continue.
@@ -50,15 +50,49 @@ def register(app: App) -> None:
     svc = services_of(app)
     app.add_error_handler(on_undelivered)
     svc.hooks.on_start.append(resend_owed)
+    if isinstance(app.update_processor, ChatOrderedProcessor):
+
+        async def after(update: object) -> None:
+            await repair(app, svc, update)
+
+        app.update_processor.after = after
 
 
 async def on_undelivered(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """End error handling for a screen that did not get through (the user was told)."""
     if isinstance(context.error, Undelivered):
         chat = update.effective_chat if isinstance(update, Update) else None
-        log.warning("update %s: a screen for chat %s stays owed",
-                    getattr(update, "update_id", None), chat.id if chat else None)
+        update_id = getattr(update, "update_id", None)
+        if isinstance(update_id, int):
+            delivery(services_of(context.application)).undelivered.add(update_id)
+        log.warning("update %s: a screen for chat %s stays owed", update_id,
+                    chat.id if chat else None)
         raise ApplicationHandlerStop
+
+
+async def repair(app: App, svc: Services, update: object) -> None:
+    """After an update, send the chat what the update left owed (a handler that failed).
+
+    A handler settles what it owes once its screens are confirmed; a row still there means it
+    stopped half-way, e.g. answering the button failed after the step was committed. The screen
+    is sent now, on the chat's turn. Not after ``Undelivered``: its retries just ran out and the
+    user was told to come back (the row waits for them or for the next start).
+    """
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    state = delivery(svc)
+    if update.update_id in state.undelivered:
+        state.undelivered.discard(update.update_id)
+        return
+    row = state.store.owed_for(update.effective_chat.id)
+    if row is None:
+        return
+    log.info("update %s left chat %s owed a screen: sending it", update.update_id, row.chat_id)
+    try:
+        await resend(app, svc, row)
+    except TelegramError as exc:
+        log.warning("the owed screen of chat %s is still not delivered (%s)", row.chat_id,
+                    type(exc).__name__)
 
 
 async def resend_owed(app: App) -> None:

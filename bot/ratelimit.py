@@ -152,15 +152,24 @@ class SendBudget(BaseRateLimiter[int]):
         }
 
     async def _wait(self, chat: ChatState | None, message: bool) -> None:
-        """Wait until the chat is free and, for a message, its slots and the bot's come up."""
+        """Wait until the chat is free and, for a message, its slots and the bot's come up.
+
+        The chat's slot may lie in the future (a RetryAfter, a burst used up); the bot-wide
+        slot is taken only once the chat is ready, so a waiting chat never reserves (and
+        blocks) the bot's budget ahead of time.
+        """
         now = self.clock()
         at = chat.held_until if chat is not None else 0.0
+        if message and chat is not None:
+            at = chat.messages.reserve(now, at)
+            if chat.minute is not None:
+                at = max(at, chat.minute.reserve(now, at))
+        await self._sleep_until(at, now)
         if message:
-            if chat is not None:
-                at = chat.messages.reserve(now, at)
-                if chat.minute is not None:
-                    at = max(at, chat.minute.reserve(now, at))
-            at = self.overall.reserve(now, at)
+            now = self.clock()
+            await self._sleep_until(self.overall.reserve(now), now)
+
+    async def _sleep_until(self, at: float, now: float) -> None:
         if at > now:
             self.stats.waited_s += at - now
             await asyncio.sleep(at - now)

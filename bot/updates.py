@@ -22,7 +22,7 @@ import inspect
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, Protocol
 
 from telegram import Update
@@ -116,6 +116,8 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         self._presses: OrderedDict[Hashable, float] = OrderedDict()
         self.skipped_replays = 0
         self.skipped_presses = 0
+        # Runs after each update, still on its chat's turn (e.g. to send what it left owed).
+        self.after: Callable[[object], Awaitable[None]] | None = None
 
     async def initialize(self) -> None:
         """Create the semaphore on the running loop."""
@@ -146,7 +148,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         try:
             key = order_key(update)
             if key is None:
-                await self._run(update_id, coroutine)
+                await self._run(update, update_id, coroutine)
                 return
             turn = self._turns.get(key)
             if turn is None:
@@ -154,7 +156,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
             turn.users += 1
             try:
                 async with turn.lock:
-                    await self._run(update_id, coroutine)
+                    await self._run(update, update_id, coroutine)
             finally:
                 turn.users -= 1
                 if turn.users == 0:
@@ -163,7 +165,8 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
             if update_id is not None:
                 self._inflight_ids.discard(update_id)
 
-    async def _run(self, update_id: int | None, coroutine: Awaitable[Any]) -> None:
+    async def _run(self, update: object, update_id: int | None,
+                   coroutine: Awaitable[Any]) -> None:
         """Run one update unless the ledger says it was handled; then record it as handled."""
         if update_id is not None and self.ledger is not None and self.ledger.handled(update_id):
             self.skipped_replays += 1
@@ -176,6 +179,11 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         try:
             async with self._running:
                 await coroutine
+                if self.after is not None:
+                    try:
+                        await self.after(update)
+                    except Exception:
+                        log.exception("the after-update step failed")
         finally:
             if update_id is not None and self.ledger is not None:
                 try:

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Literal, TypeVar
 
@@ -49,6 +49,8 @@ class Delivery:
 
     store: DeliveryStore
     retry_delays: tuple[float, ...] = RETRY_DELAYS_S
+    # Updates whose user was told a screen did not get through (not repaired at once).
+    undelivered: set[int] = field(default_factory=set)
 
 
 def delivery(svc: Services) -> Delivery:

@@ -65,6 +65,11 @@ class DeliveryStore:
             "DELETE FROM owed_screens WHERE chat_id=? AND at=?", (row.chat_id, row.at)
         ))
 
+    def owed_for(self, chat_id: int) -> OwedRow | None:
+        """Return what a chat is owed, if anything (an inline primary-key read)."""
+        rows = self.db.fetch("SELECT * FROM owed_screens WHERE chat_id=?", (chat_id,))
+        return OwedRow.model_validate(dict(rows[0])) if rows else None
+
     async def owed(self) -> list[OwedRow]:
         """Return every owed screen, oldest first."""
         rows = self.db.fetch("SELECT * FROM owed_screens ORDER BY at")

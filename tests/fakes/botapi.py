@@ -36,7 +36,8 @@ from typing import Any, Literal, Self
 from aiohttp import web
 
 JSONDict = dict[str, Any]
-ErrorKind = Literal["forbidden", "retry_after", "migrated", "timeout", "disconnect", "bad_request"]
+ErrorKind = Literal["forbidden", "retry_after", "migrated", "timeout", "disconnect", "bad_request",
+                    "server_error", "bad_gateway"]
 CallPredicate = Callable[["Call"], bool]
 
 BOT_ID = 777
@@ -761,6 +762,8 @@ class FakeBotApi:
                 spec.description or "Bad Request: group chat was upgraded to a supergroup chat",
                 {"migrate_to_chat_id": new_id},
             )
+        if spec.kind == "server_error":
+            return ApiError(500, spec.description or "Internal Server Error")
         return ApiError(400, spec.description or "Bad Request: chat not found")
 
     # ------------------------------------------------------------------ HTTP plumbing
@@ -821,6 +824,12 @@ class FakeBotApi:
                     if request.transport is not None:
                         request.transport.close()
                     return web.Response(status=599)
+                if fault.kind == "bad_gateway":
+                    # What a proxy in front of the Bot API answers: HTML, not JSON.
+                    call.status, call.description = 502, "Bad Gateway"
+                    self._record(call)
+                    return web.Response(status=502, text="<html><body>502 Bad Gateway</body>"
+                                        "</html>", content_type="text/html")
                 if fault.kind == "timeout":
                     fault_delay = self.timeout_delay if fault.delay is None else fault.delay
                     delay = max(delay, fault_delay)
@@ -1257,7 +1266,8 @@ def _as_predicate(predicate: CallPredicate | str) -> CallPredicate:
     return predicate
 
 
-_ERROR_KINDS = ("forbidden", "retry_after", "migrated", "timeout", "disconnect", "bad_request")
+_ERROR_KINDS = ("forbidden", "retry_after", "migrated", "timeout", "disconnect", "bad_request",
+                "server_error", "bad_gateway")
 _MEMBER_STATUSES = ("creator", "administrator", "member", "restricted", "left", "kicked")
 _ADMIN_RIGHTS: JSONDict = {
     "can_be_edited": False,
