@@ -270,3 +270,27 @@ async def test_debug_log_keeps_no_text_of_a_normal_message(bot: Harness,
     assert "Calling Bot API endpoint" in log
     assert "好担心" not in log
     assert bot.t("fallback-use-buttons") not in log  # the bot's replies are not logged either
+
+
+def test_log_filter_redacts_other_libraries_arguments_of_any_shape(
+        debug_log: io.StringIO) -> None:
+    # Replaces the fixture's handler (same name); the fixture restores levels afterwards.
+    buffer = io.StringIO()
+    handler = configure_logging("DEBUG", "123:SECRET-TOKEN", buffer)
+    try:
+        lib = logging.getLogger("telegram.ext.ExtBot")
+        lib.debug("Calling `%s` with `%s`", "sendMessage", {"text": "密码 abc12345"})
+        lib.debug("mapping %(text)s", {"text": "OTP482913"})
+        lib.info("%d updates, %.1f s", 3, 0.5)
+        lib.warning({"text": "支付密码123456"})  # a non-string message
+        logging.getLogger("aiohttp.client").warning("body %r", b"pwd=abc")
+        logging.getLogger("bot.handlers.guard").info("broadcast %d started", 7)
+        logging.getLogger("httpx").warning("url %s", "https://x/bot123:SECRET-TOKEN/getMe")
+    finally:
+        logging.getLogger().removeHandler(handler)
+    log = buffer.getvalue()
+    for secret in ("abc12345", "OTP482913", "123456", "pwd=abc", "SECRET-TOKEN"):
+        assert secret not in log, secret
+    assert "3 updates, 0.5 s" in log
+    assert "broadcast 7 started" in log  # the bot's own records are kept as they are
+    assert "Calling `<…>` with `<…>`" in log
