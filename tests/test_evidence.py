@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 from decimal import Decimal
@@ -9,10 +10,13 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
+from telegram.ext import CallbackContext
 
 from bot.evidence.handlers import MAX_FILE_BYTES, evidence_of
 from bot.evidence.model import Channel, ContactChannel
+from bot.evidence.ocr import Reader
 from bot.evidence.store import EvidenceStore
+from bot.handlers import general
 from bot.transport.local import ApiCall
 from tests.conftest import Harness, _plain
 from tests.screenshots import Truth, card_leak_page, luhn_complete, order_page
@@ -342,6 +346,47 @@ async def test_export_and_delete_cover_the_claim_pack(harness: Harness) -> None:
     assert data["contacts"][0]["note"] == "agreed to review"
     await h.send("/delete")
     await h.press(h.t("btn-delete-yes"))
+    for table in ("evidence_files", "evidence_transactions", "evidence_contacts",
+                  "evidence_state"):
+        assert await count(h, table) == 0, table
+
+
+async def test_ocr_runs_off_the_event_loop_and_its_queue_is_bounded(harness: Harness) -> None:
+    h = harness
+    await planned(h)
+    await planned(h, user=2)
+    feature = evidence_of(h.svc)
+    await feature.reader.warm_up()
+    reading = asyncio.ensure_future(upload(h, order_page(TRUTH), file_name="slow.png"))
+    await asyncio.sleep(0.05)  # the upload is now in the OCR thread
+    calls = await h.send("/help", user=2)
+    assert said(h, calls, "help-intro")
+    assert not reading.done(), "another chat was answered while the screenshot was read"
+    await reading
+    # A full queue says "busy" and stores nothing.
+    original, feature.reader = feature.reader, Reader(queue=1)
+    try:
+        first = asyncio.ensure_future(upload(h, order_page(TRUTH, style=1), file_name="a.png"))
+        await asyncio.sleep(0.05)
+        calls = await upload(h, order_page(TRUTH, width=700), file_name="b.png")
+        assert said(h, calls, "ev-busy")
+        await first
+    finally:
+        feature.reader.close()
+        feature.reader = original
+    assert [f.file_name for f in store(h).files(1)] == ["slow.png", "a.png"]
+
+
+async def test_retention_removes_the_claim_pack_with_the_case(harness: Harness) -> None:
+    h = harness
+    await planned(h)
+    await pick_item(h, "tx_screenshots")
+    await upload(h, order_page(TRUTH))
+    await h.press(h.t("ev-btn-confirm"))
+    await store(h).add_contact(1, at="2026-11-22", channel=ContactChannel.BANK, ref=None,
+                               note=None, now=h.clock.now)
+    h.clock.advance((2 * h.settings.retention_days + 1) * 86400)
+    await general.purge_job(CallbackContext(h.app))
     for table in ("evidence_files", "evidence_transactions", "evidence_contacts",
                   "evidence_state"):
         assert await count(h, table) == 0, table
