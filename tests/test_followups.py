@@ -215,7 +215,7 @@ async def test_reminders_command_pauses_and_resumes(harness: Harness) -> None:
     h = await planned(harness)
     await h.send("/reminders")
     assert h.saw(1, "fu-list-case", case=1, status=h.t("status-planned"))
-    assert h.saw(1, "fu-list-item", step=h.t("fu-step-report-claim"),
+    assert h.saw(1, "fu-list-item", step=h.t("fu-step-report-claim", police="reported"),
                  date=h.svc.fmt_time(h.t0 + DAY))  # type: ignore[attr-defined]
     await h.press(h.t("fu-btn-pause", case=1))
     assert await pending(h) == []

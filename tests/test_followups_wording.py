@@ -111,3 +111,11 @@ async def test_escalation_says_each_channel_fact_once(harness: Harness) -> None:
     for locale in ("zh-CN", "en"):
         prepare = h.t("fu-escalate-prepare", locale)
         assert "12315" not in prepare and "12363" not in prepare
+
+
+async def test_reminders_list_names_the_step_by_the_police_answer(harness: Harness) -> None:
+    h = await planned(harness, "q-police-reported")
+    await h.send("/reminders")
+    text = _plain(h.last_text(1))
+    assert h.t("fu-step-report-claim", police="reported") in text
+    assert "报警" not in text

@@ -245,7 +245,8 @@ class Followups:
             for r in upcoming[:6]:
                 step = self.ladder.step(r.step)
                 if step is not None:
-                    lines.append(t(locale, "fu-list-item", step=t(locale, step.title),
+                    title = t(locale, step.title, police=case.answers.get("police", "unknown"))
+                    lines.append(t(locale, "fu-list-item", step=title,
                                    date=self.svc.fmt_time(r.due_at)))
             blocks.append("\n".join(lines))
             if reason is None:

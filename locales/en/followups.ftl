@@ -3,7 +3,10 @@
 cmd-reminders = See and pause follow-up reminders
 
 fu-step-emergency = Check the emergency steps
-fu-step-report-claim = Police report and claim
+fu-step-report-claim = { $police ->
+    [reported] Claim
+   *[other] Police report and claim
+}
 fu-step-jd-answer = Has JD answered
 fu-step-escalate = Escalate
 fu-step-last-check = 30-day check

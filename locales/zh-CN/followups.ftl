@@ -3,7 +3,10 @@
 cmd-reminders = 查看和暂停跟进提醒
 
 fu-step-emergency = 检查紧急措施
-fu-step-report-claim = 报警和提交申请
+fu-step-report-claim = { $police ->
+    [reported] 提交赔付申请
+   *[other] 报警和提交申请
+}
 fu-step-jd-answer = 京东是否答复
 fu-step-escalate = 升级投诉
 fu-step-last-check = 30 天回访
