@@ -7,6 +7,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DATABASE_PATH=/data/bot.sqlite3
 
 WORKDIR /app
+# OpenCV (pulled in by the OCR, rapidocr-onnxruntime) needs libGL and GLib, which slim lacks.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libgl1 libglib2.0-0 \
+    && rm -rf /var/lib/apt/lists/*
 # Dependencies first, from pyproject.toml alone: this layer is rebuilt only when pyproject.toml
 # changes, not when the code, flows or words do.
 COPY pyproject.toml ./
