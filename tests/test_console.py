@@ -66,7 +66,8 @@ async def test_console_in_english(tmp_path: Path) -> None:
     bot = console_bot(tmp_path / "bot.sqlite3", lang="en")
     await bot.start(ready="")
     try:
-        await bot.wait_log(first_line("console-banner", "en", path="", files="", log=""), stdout=True)
+        await bot.wait_log(first_line("console-banner", "en", path="", files="", log=""),
+                           stdout=True)
         await bot.write("/help")
         await bot.wait_log(first_line("help-intro", "en")[:20], stdout=True)
         assert await quit_console(bot) == 0
