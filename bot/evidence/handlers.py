@@ -79,7 +79,6 @@ from bot.evidence.pdf import dossier
 from bot.evidence.snapshot import Snapshot, take_snapshot
 from bot.evidence.store import EvidenceStore
 from bot.handlers.common import Who, edit, parsed_button, private_only, send, who
-from bot.handlers.general import MENU
 from bot.handlers.views import EVENT_KEYS, Screen, kb, mark
 from bot.money import format_amount
 from bot.safety import find_secrets
@@ -191,9 +190,6 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> Evidence:
                        ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf"))
     svc.extras[EXTRAS_KEY] = feature
     EVENT_KEYS.update(EVIDENCE_EVENT_KEYS)
-    for entry in (("evidence", "cmd-evidence"), ("report", "cmd-report")):
-        if entry not in MENU:
-            MENU.append(entry)
     private = filters.ChatType.PRIVATE
     fresh = filters.UpdateType.MESSAGE
     app.add_handler(CommandHandler("evidence", evidence_command))

@@ -23,6 +23,8 @@ MENU: list[tuple[str, str]] = [
     ("start", "cmd-start"),
     ("case", "cmd-case"),
     ("cases", "cmd-cases"),
+    ("evidence", "cmd-evidence"),
+    ("report", "cmd-report"),
     ("new", "cmd-new"),
     ("cancel", "cmd-cancel"),
     ("lang", "cmd-lang"),
