@@ -390,3 +390,17 @@ async def test_retention_removes_the_claim_pack_with_the_case(harness: Harness) 
     for table in ("evidence_files", "evidence_transactions", "evidence_contacts",
                   "evidence_state"):
         assert await count(h, table) == 0, table
+
+
+async def test_a_half_typed_entry_does_not_capture_text_of_another_case(
+        harness: Harness) -> None:
+    h = harness
+    await planned(h)
+    await h.send("/evidence")
+    await h.press(h.t("ev-btn-add-tx"))
+    assert store(h).awaiting_text(1, 0)
+    await h.send("/new")
+    assert (await case_of(h)).id == 2
+    assert not store(h).awaiting_text(1, 0)
+    calls = await h.send("abc")
+    assert not said(h, calls, "ev-invalid-order")

@@ -202,9 +202,11 @@ class EvidenceStore:
 
     def awaiting_text(self, user_id: int, since: float) -> bool:
         """Tell whether the user's next text answers a claim-pack question (one index seek)."""
+        # Only for the user's current case: after /new the next text belongs to the triage.
         rows = self.db.fetch(
-            "SELECT 1 FROM evidence_state WHERE user_id=? AND draft_field IS NOT NULL "
-            "AND updated_at>=?", (user_id, since))
+            "SELECT 1 FROM evidence_state s JOIN users u ON u.user_id=s.user_id "
+            "AND u.current_case=s.case_id WHERE s.user_id=? AND s.draft_field IS NOT NULL "
+            "AND s.updated_at>=?", (user_id, since))
         return bool(rows)
 
     # data rights ---------------------------------------------------------------------------
