@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
-from html import escape
+from html import escape as _escape
 from typing import Any
 
 from telegram import CallbackQuery, Message, Update
@@ -139,6 +139,11 @@ class Evidence:
     store: EvidenceStore
     reader: Reader
     pdf_pool: ThreadPoolExecutor
+
+
+def esc(text: str) -> str:
+    """Escape user-supplied text for Telegram HTML (quotes stay as they are: not attributes)."""
+    return _escape(text, quote=False)
 
 
 def evidence_of(svc: Services) -> Evidence:
@@ -316,7 +321,7 @@ def tx_list_screen(me: Who, case: CaseRow, store: EvidenceStore) -> Screen:
     if not txs:
         parts.append(me.t("ev-tx-empty"))
     else:
-        parts.append("\n".join(escape(line) for line in (
+        parts.append("\n".join(esc(line) for line in (
             me.t("doc-tx-line", n=n, at=tx.at, order=mask_order(tx.order_no),
                  amount=format_amount(tx.amount), channel=t(CHANNEL_KEYS[tx.channel]))
             for n, tx in enumerate(txs, 1))))
@@ -352,7 +357,7 @@ def draft_fields_text(me: Who, data: dict[str, Any]) -> str:
         "channel": t(CHANNEL_KEYS[Channel(data["channel"])]) if data.get("channel") else "-",
     }
     return "\n".join(me.t("ev-field-line", field=me.t(FIELD_LABEL_KEYS[f]),
-                          value=escape(values[f])) for f in TX_FIELDS)
+                          value=esc(values[f])) for f in TX_FIELDS)
 
 
 def review_screen(me: Who, case_id: int, data: dict[str, Any], *, heading: str) -> Screen:
@@ -412,7 +417,7 @@ def contacts_screen(me: Who, case: CaseRow, snap: Snapshot) -> Screen:
     t = words(me)
     parts = [me.t("ev-contacts-title", case=case.id)]
     if snap.log:
-        parts.append("\n".join(escape(log_line(t, line)) for line in snap.log))
+        parts.append("\n".join(esc(log_line(t, line)) for line in snap.log))
     else:
         parts.append(me.t("ev-contacts-empty"))
     store = evidence_of(me.svc).store
@@ -478,8 +483,8 @@ async def build_report(update: Update, context: ContextTypes.DEFAULT_TYPE, me: W
               for ch, body in escalation_drafts(t, snap)]
     for title, body in texts:
         for n, piece in enumerate(_chunks(body)):
-            head = f"<b>{escape(title)}</b>\n" if n == 0 else ""
-            await context.bot.send_message(chat.id, f"{head}<pre>{escape(piece)}</pre>",
+            head = f"<b>{esc(title)}</b>\n" if n == 0 else ""
+            await context.bot.send_message(chat.id, f"{head}<pre>{esc(piece)}</pre>",
                                            parse_mode=ParseMode.HTML)
     await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
     status = await context.bot.send_message(chat.id, me.t("ev-report-building"))
