@@ -31,6 +31,8 @@ class MoneyWords(_Closed):
     prefixes: tuple[str, ...]
     suffixes: tuple[str, ...]
     ten_thousand: tuple[str, ...]
+    numerals: tuple[str, ...] = Field(min_length=1)
+    negative: tuple[str, ...] = Field(min_length=1)
 
 
 class Patterns(_Closed):

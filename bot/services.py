@@ -10,6 +10,7 @@ from typing import Any
 
 from telegram.ext import Application, ContextTypes
 
+from bot.callbacks import Callback
 from bot.engine.schema import Flow
 from bot.i18n import Translator
 from bot.settings import Settings
@@ -19,6 +20,8 @@ from bot.store.db import Database
 CaseHook = Callable[[CaseRow], Awaitable[None]]
 AppHook = Callable[["Application[Any, Any, Any, Any, Any, Any]"], Awaitable[None]]
 ExportHook = Callable[[int], Awaitable[dict[str, Any]]]
+# (case, locale) -> rows of (label, button) for the /case screen.
+CaseActionsHook = Callable[[CaseRow, str], Awaitable[list[list[tuple[str, Callback]]]]]
 
 
 @dataclass
@@ -27,10 +30,16 @@ class Hooks:
 
     ``case_planned`` runs after the plan is committed and before it is sent; ``on_start``
     runs once the application is started (jobs, senders), ``on_stop`` before it stops;
-    ``export`` adds a feature's rows about a user to /export (PIPL: everything stored).
+    ``export`` adds a feature's rows about a user to /export (PIPL: everything stored);
+    ``case_closed`` runs after a user closed a case; ``case_actions`` adds rows of buttons to
+    the /case screen.
     """
 
     case_planned: list[CaseHook] = field(default_factory=list)
+    # After a case was closed by the user or as abandoned (not by a feature's own answer).
+    case_closed: list[CaseHook] = field(default_factory=list)
+    # Extra button rows a feature offers under /case (e.g. "claim submitted"), per locale.
+    case_actions: list[CaseActionsHook] = field(default_factory=list)
     on_start: list[AppHook] = field(default_factory=list)
     on_stop: list[AppHook] = field(default_factory=list)
     export: list[ExportHook] = field(default_factory=list)

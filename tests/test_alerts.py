@@ -91,11 +91,11 @@ async def test_subscribe_in_group_points_to_private(h: Harness) -> None:
     assert not await alerts_of(h.svc).store.is_subscribed(1)
 
 
-async def test_plan_footer_offers_subscribe(h: Harness) -> None:
+async def test_plan_offers_subscribe(h: Harness) -> None:
     await h.send("/start", user=1)
     await h.press(h.t("btn-consent-yes"), user=1)
     case = await h.svc.store.create_case(1, h.svc.flow.start, h.clock.now)
-    screen = Views(h.svc, "zh-CN").plan_footer(case)
+    screen = Views(h.svc, "zh-CN").plan_now(case)
     assert screen.keyboard is not None
     datas = [b.callback_data for row in screen.keyboard.inline_keyboard for b in row]
     assert SubscribeAlerts().pack() in datas

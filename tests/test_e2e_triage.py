@@ -83,15 +83,20 @@ async def test_whole_triage_over_http(tmp_path: Path) -> None:
         try:
             zh = User(api, 42, "zh-CN")
             await walk_whole_triage(zh)
-            texts = "\n".join(api.texts(42))
-            for key in ("verdict-claimable", "evidence-intro", "claim-intro",
+            seen = ["\n".join(api.texts(42))]
+            # The plan's parts open in place, in the same message.
+            for button in ("btn-show-evidence", "btn-show-claim", "btn-show-escalation"):
+                await zh.press(button, edited(42))
+                seen.append("\n".join(api.texts(42)))
+            texts = "\n".join(seen)
+            for key in ("verdict-claimable", "plan-lead-claim", "evidence-intro", "claim-intro",
                         "escalate-intro-later"):
                 assert zh.t(key) in texts, key
             # An English user, in the same process.
             en = User(api, 43, "en")
             await en.send("/start", says_starting(43, en.t("welcome")[:20]))
             await en.press("btn-consent-yes", says(43, en.t("triage-symptoms-prompt")))
-            await en.send("hello", says(43, en.t("fallback-use-buttons")))
+            await en.send("hello", says(43, en.t("fallback-symptoms")))
 
             # The command menu in both languages: zh for Chinese clients, default for the rest.
             default = json.dumps({"type": "default"}, sort_keys=True)

@@ -119,8 +119,11 @@ async def test_whole_triage(harness: Harness, lang: str) -> None:
     await h.press(h.t("btn-done", lang))
     # Emergency steps come at once, tailored: 金条 -> freeze 金条 + 110; card -> the bank.
     assert h.saw(1, "emergency-urgent", lang)
-    for key in ("emergency-call-110", "emergency-call-bank", "emergency-freeze-jintiao"):
+    for key in ("emergency-call-110", "emergency-call-bank", "emergency-freeze-pay"):
         assert h.saw(1, key, lang)
+    # Past the first three, steps show their short name until the ones above are ticked.
+    assert h.saw(1, "emergency-freeze-jintiao-short", lang)
+    assert not h.saw(1, "emergency-freeze-jintiao", lang)
     assert not h.saw(1, "emergency-freeze-baitiao", lang)
     assert not h.saw(1, "q-noticed", lang), "no question before the emergency steps"
 
@@ -139,13 +142,22 @@ async def test_whole_triage(harness: Harness, lang: str) -> None:
                             "police": "reported"}
     assert case.symptoms == ["balance_card", "jintiao"]
     for key in ("verdict-claimable", "verdict-reason-balance", "verdict-reason-jintiao",
-                "verdict-disclaimer", "shield-recovery", "plan-lead-claim", "evidence-intro",
-                "evidence-jintiao-record", "evidence-bank-record", "claim-intro",
-                "claim-keyword", "shield-caller", "escalate-intro-later", "escalate-12378"):
+                "verdict-disclaimer", "shield-recovery", "plan-lead-claim"):
         assert h.saw(1, key, lang), key
+    # The other parts open in place, in the same message.
+    plan = last_message_with_buttons(h, 1)["message_id"]
+    for button, keys in (("btn-show-evidence", ("evidence-intro", "evidence-jintiao-record",
+                                                "evidence-bank-record")),
+                         ("btn-show-claim", ("claim-intro", "claim-keyword", "shield-caller")),
+                         ("btn-show-escalation", ("escalate-intro-later", "escalate-12378"))):
+        await h.press(h.t(button, lang))
+        assert last_message_with_buttons(h, 1)["message_id"] == plan
+        for key in keys:
+            assert h.saw(1, key, lang), key
     for key in ("verdict-reason-orders", "route-police-first", "emergency-added",
                 "escalate-110", "escalate-intro-now"):
         assert not h.saw(1, key, lang), key
+    await h.press(h.t("btn-show-evidence", lang))
     assert h.saw(1, "verdict-amount", lang, amount="1,299")
 
     await h.press(h.t("evidence-police-receipt-short", lang))
@@ -166,15 +178,22 @@ async def test_amount_formats_and_reask(harness: Harness) -> None:
     await pick(h, ["unknown_orders"])
     await h.press(h.t("btn-proceed"))
     await h.press(h.t("q-noticed-today"))
-    for bad in ("很多", "-5", "1,29", "12.345", "abc元", "999999999999"):
+    for bad, key in (("很多", "q-amount-invalid"), ("1,29", "q-amount-invalid"),
+                     ("12.345", "q-amount-invalid"), ("abc元", "q-amount-invalid"),
+                     ("-5", "amount-negative"), ("0", "amount-zero"),
+                     ("0.01", "amount-too-small"), ("999999999999", "amount-too-large")):
         calls = await h.send(bad)
         texts = [c.params["text"] for c in calls if c.method == "sendMessage"]
-        assert texts == [h.t("q-amount-invalid")], bad
+        assert texts == [h.t(key)], bad
     assert (await case_of(h)).step == "amount"
-    await h.send("¥300")
+    calls = await h.send("¥300")
     case = await case_of(h)
     assert case.amount is not None and str(case.amount) == "300.00"
     assert case.step == "cause"
+    # Read back with a way to change it, then the next question.
+    texts = [c.params["text"] for c in calls if c.method == "sendMessage"]
+    assert texts[0] == h.t("amount-echo", amount="300")
+    assert texts[-1] == h.t("q-cause")
 
 
 @pytest.mark.parametrize("typed,expected", [("1299.5", "1299.50"), ("1,299元", "1299.00"),
@@ -198,6 +217,7 @@ async def test_amount_not_sure(harness: Harness) -> None:
     case = await case_of(h)
     assert case.amount is None and case.answers["_amount"] == "unknown"
     assert h.saw(1, "verdict-amount-unknown")
+    await h.press(h.t("btn-show-escalation"))
     assert h.saw(1, "escalate-110")
 
 
@@ -209,9 +229,11 @@ async def test_text_while_button_question_is_open(harness: Harness) -> None:
     await consent(h)
     calls = await h.send("金条被借了")
     sent = [c.params["text"] for c in calls if c.method == "sendMessage"]
-    assert sent[0] == h.t("fallback-use-buttons")
-    assert sent[1] == h.t("triage-symptoms-prompt")
+    assert sent == [h.t("fallback-symptoms")], "a pointer, not the whole screen again"
     await pick(h, ["jintiao"])
+    calls = await h.send("你好，我现在该怎么办？")
+    sent = [c.params["text"] for c in calls if c.method == "sendMessage"]
+    assert sent == [h.t("fallback-emergency")]
     await h.press(h.t("btn-proceed"))
     calls = await h.send("今天")
     sent = [c.params["text"] for c in calls if c.method == "sendMessage"]
@@ -254,7 +276,9 @@ async def test_first_message_gets_the_welcome_then_idle_text_gets_help(
     await pick(h, ["other"])
     await answer_all(h)
     calls = await h.send("然后呢")
-    assert [c.params["text"] for c in calls] == [h.t("fallback-idle")]
+    assert [c.params["text"] for c in calls] == [h.t("fallback-planned", case=1)]
+    await h.press(h.t("btn-show-plan"))
+    assert h.saw(1, "plan-lead-claim")
 
 
 async def test_cancel_then_text_falls_back(harness: Harness) -> None:
@@ -266,7 +290,8 @@ async def test_cancel_then_text_falls_back(harness: Harness) -> None:
     await h.send("/cancel")
     assert h.saw(1, "cancel-done", case=1)
     calls = await h.send("500")
-    assert [c.params["text"] for c in calls] == [h.t("fallback-idle")]
+    assert [c.params["text"] for c in calls] == [
+        h.t("fallback-paused", case=1, step=h.t("step-name-amount"))]
     assert (await case_of(h)).amount is None
     await h.send("/cancel")
     assert h.last_text(1) == h.t("cancel-nothing")
@@ -326,7 +351,7 @@ async def test_foreign_button(harness: Harness) -> None:
     await consent(h, user=2)
     message, data = h.find_button(1, h.t("symptom-jintiao"))
     case1 = await case_of(h, 1)
-    for forged in (data, f"sd:{case1.id}", f"sh:{case1.id}:s", f"tk:{case1.id}:e:0",
+    for forged in (data, f"sd:{case1.id}", f"sh:{case1.id}:s", f"tk:{case1.id}:e:0:1",
                    f"rs:{case1.id}"):
         await h.press_data(forged, message, user=2)
         assert h.alerts()[-1] == h.t("button-foreign"), forged
@@ -539,6 +564,7 @@ async def test_delete_with_confirm_removes_everything(harness: Harness) -> None:
     await consent(h)
     await pick(h, ["baitiao"])
     await h.send("/new")
+    await h.press(h.t("btn-new-case"))
     await h.send("/delete")
     await h.press(h.t("btn-delete-no"))
     assert h.last_text(1) == h.t("delete-aborted")
@@ -619,6 +645,10 @@ async def test_new_and_cases(harness: Harness) -> None:
     await consent(h)
     await pick(h, ["jintiao"])
     await h.send("/new")
+    # A case is open: /new asks first instead of abandoning it silently.
+    assert h.saw(1, "resume-offer", case=1, step=h.t("step-name-emergency"))
+    assert (await case_of(h)).id == 1
+    await h.press(h.t("btn-new-case"))
     assert (await case_of(h)).id == 2
     await pick(h, ["baitiao"])
     await h.send("/cases")
@@ -628,7 +658,8 @@ async def test_new_and_cases(harness: Harness) -> None:
     assert text.index("#2") < text.index("#1"), "newest first"
     await h.press(h.t("btn-open-case", case=1))
     assert (await case_of(h)).id == 1
-    assert h.saw(1, "case-title", case=1, status=h.t("status-triage"))
+    assert h.saw(1, "case-title", case=1,
+                 status=h.t("status-at-step", step=h.t("step-name-emergency")))
     # Offer on /start: open a new case instead of continuing.
     await h.send("/start")
     await h.press(h.t("btn-new-case"))
@@ -643,6 +674,7 @@ async def test_buttons_of_an_older_case_make_it_current(harness: Harness) -> Non
     await h.press(h.t("btn-proceed"))
     question, noticed = h.find_button(1, h.t("q-noticed-hour"))
     await h.send("/new")
+    await h.press(h.t("btn-new-case"))
     await h.press_data(noticed, question)
     assert (await case_of(h)).id == 1
     await h.send("800")
@@ -664,7 +696,8 @@ async def test_lang_switches_following_replies(harness: Harness) -> None:
     await h.send("/lang")
     await h.press(h.t("lang-name-zh", "en"))
     await h.send("/case")
-    assert h.t("case-title", "zh-CN", case=1, status=h.t("status-triage")) in h.last_text(1)
+    status = h.t("status-at-step", step=h.t("step-name-symptoms"))
+    assert h.t("case-title", "zh-CN", case=1, status=status) in h.last_text(1)
 
 
 @pytest.mark.parametrize("code,locale", [("zh-hans", "zh-CN"), ("zh-TW", "zh-CN"),

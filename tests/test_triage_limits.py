@@ -1,8 +1,10 @@
-"""Every triage screen fits in one Telegram message and every button's data in 64 bytes."""
+"""Every triage screen fits in one Telegram message and every button's data in 64 bytes; the
+screens a victim reads during triage stay within a reading budget (a test fails past it)."""
 
 from __future__ import annotations
 
 import itertools
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,6 +23,20 @@ from tests.conftest import T0, Harness, make_settings
 
 MAX_TEXT = 4096
 BIG_ID = 2**63 - 1  # the largest case id SQLite can hand out
+# Visible characters per screen (tags stripped), for someone reading at 2 a.m.: Chinese packs
+# about 2.5 times the content per character of English. Measured worst cases are printed by
+# bench/screen_sizes.py.
+BUDGET = {"zh-CN": 600, "en": 1500}
+
+
+def visible(text: str) -> int:
+    """Characters a reader sees (HTML tags removed)."""
+    return len(re.sub(r"<[^>]+>", "", text))
+
+
+def within_budget(screen: Screen, locale: str, what: str) -> None:
+    check(screen, what)
+    assert visible(screen.text) <= BUDGET[locale], f"{what}: {visible(screen.text)} characters"
 
 
 def units(text: str) -> int:
@@ -85,36 +101,38 @@ def many_events() -> list[EventRow]:
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
 def test_triage_screens_fit(svc: Services, locale: str) -> None:
     views = Views(svc, locale)
-    check(views.welcome(), "welcome")
-    check(views.anon_symptoms((1 << len(svc.flow.symptoms)) - 1), "anon symptoms")
-    check(views.anon_after(), "anon after")
+    fit = within_budget
+    fit(views.welcome(), locale, "welcome")
+    fit(views.anon_symptoms((1 << len(svc.flow.symptoms)) - 1), locale, "anon symptoms")
+    fit(views.anon_after(), locale, "anon after")
     for symptoms in symptom_sets(svc):
         what = f"{locale} {'+'.join(symptoms)}"
         open_case = make_case(symptoms, {}, None, step=svc.flow.start)
-        check(views.symptoms(open_case), f"{what} symptoms")
-        check(views.symptoms_chosen(symptoms), f"{what} chosen")
-        check(views.resume_offer(open_case), f"{what} resume")
-        check(views.emergency(open_case, with_proceed=True), f"{what} emergency")
+        fit(views.symptoms(open_case), locale, f"{what} symptoms")
+        fit(views.symptoms_chosen(symptoms), locale, f"{what} chosen")
+        fit(views.resume_offer(open_case), locale, f"{what} resume")
+        fit(views.emergency(open_case, with_proceed=True), locale, f"{what} emergency")
         ids = svc.flow.symptom_ids()
         mask = sum(1 << ids.index(s) for s in symptoms)
-        check(views.anon_emergency(mask, (1 << len(svc.flow.emergency)) - 1),
-              f"{what} anon emergency")
+        fit(views.anon_emergency(mask, (1 << len(svc.flow.emergency)) - 1), locale,
+            f"{what} anon emergency")
         for step in svc.flow.steps:
             if isinstance(step, ChoiceStep | AmountStep):
-                check(views.question(open_case, step.id), f"{what} {step.id}")
+                fit(views.question(open_case, step.id), locale, f"{what} {step.id}")
                 check(views.answered(step.id, "x" * 200), f"{what} answered {step.id}")
         for answers, amount in answer_sets(svc):
             case = make_case(symptoms, answers, amount)
             case.verdict = "at_risk"
             case.evidence_done = [i.id for i in svc.flow.evidence]
             case.emergency_done = [i.id for i in svc.flow.emergency]
-            for name, screen in (("verdict", views.verdict(case)),
-                                 ("evidence", views.evidence(case)),
-                                 ("claim", views.claim(case)),
-                                 ("escalation", views.escalation(case)),
-                                 ("footer", views.plan_footer(case)),
-                                 ("guide", views.guide(case))):
-                check(screen, f"{what} {name} {answers}")
+            screens = [("verdict", views.verdict(case)), ("now", views.plan_now(case)),
+                       ("edit menu", views.edit_menu(case)),
+                       ("emergency", views.emergency(case, with_proceed=False))]
+            screens += [(f"part {p}", views.part(case, p)) for p in "vcx"]
+            for name, screen in screens:
+                fit(screen, locale, f"{what} {name} {answers}")
+            if case.amount is not None:
+                fit(views.amount_echo(case), locale, f"{what} echo")
         check(views.case_summary(case, many_events()), f"{what} case summary")
 
 
@@ -138,6 +156,7 @@ async def test_case_list_fits(harness: Harness) -> None:
     await h.press(h.t("btn-consent-yes"))
     for _ in range(25):
         await h.send("/new")
+        await h.press(h.t("btn-new-case"))
     for lang in ("zh-CN", "en"):
         await h.send("/lang")
         await h.press(h.t("lang-name-zh" if lang == "zh-CN" else "lang-name-en"))

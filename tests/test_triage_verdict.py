@@ -259,8 +259,10 @@ def test_every_plan_carries_the_disclaimer_and_the_shield(settings: object,
         shown = views.verdict(case).text
         assert T(locale, "verdict-disclaimer") in shown
         assert T(locale, "shield-recovery") in shown, "the verdict is where victims are exposed"
-        lead = views.evidence(case, lead=True).text
-        guide = views.guide(case).text
+        lead = views.plan_now(case).text
+        guide = views.claim(case).text + "\n\n" + views.escalation(case).text
+        if views.claim_guide_id(case) is None:
+            guide = views.escalation(case).text
         summary = views.case_summary(case, []).text
         assert T(locale, "verdict-disclaimer") in summary, "wherever a verdict is shown"
         if outcome in (Outcome.HARD, Outcome.EXCLUDED):

@@ -105,6 +105,7 @@ class SymptomsStep(Closed):
     kind: Literal["symptoms"]
     id: Id
     prompt: Key
+    title: Key  # short name, e.g. in "change my answers"
     next: Id
 
 
@@ -123,6 +124,7 @@ class ChoiceStep(Closed):
     kind: Literal["choice"]
     id: Id
     prompt: Key
+    title: Key  # short name, e.g. in "change my answers"
     options: tuple[Option, ...] = Field(min_length=2, max_length=12)
     next: Id
     skip_when: Condition | None = None
@@ -134,6 +136,7 @@ class AmountStep(Closed):
     kind: Literal["amount"]
     id: Id
     prompt: Key
+    title: Key  # short name, e.g. in "change my answers"
     invalid: Key
     unknown_label: Key
     next: Id
@@ -237,6 +240,9 @@ class Flow(Closed):
             yield item.text + "-short"  # the button label of a checklist item
         for step in self.steps:
             yield step.prompt
+            title = getattr(step, "title", None)
+            if title is not None:
+                yield title
             if isinstance(step, ChoiceStep):
                 yield from (o.label for o in step.options)
             if isinstance(step, AmountStep):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from html import escape
 from typing import Annotated, Literal
 
@@ -12,14 +13,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.alerts.buttons import SubscribeAlerts
 from bot.callbacks import Callback, register
-from bot.engine.schema import AmountStep, ChoiceStep, Item, Outcome
-from bot.engine.walker import Answers, VerdictResult, items_for, money_moving, verdict
+from bot.engine.schema import AmountStep, ChoiceStep, Item, Outcome, SymptomsStep
+from bot.engine.walker import Answers, VerdictResult, items_for, money_moving, skipped, verdict
 from bot.evidence.buttons import EvidenceMenu
 from bot.money import format_amount
 from bot.services import Services
 from bot.store.cases import CaseRow, CaseStatus, EventRow
 
 MAX_TEXT = 4096
+EMERGENCY_IN_FULL = 3  # emergency steps spelled out at once; the rest by their short name
 
 # ---- callback data ---------------------------------------------------------------------------
 
@@ -47,11 +49,12 @@ class SetLang(Callback):
 
 @register
 class Toggle(Callback):
-    """Toggle symptom ``i`` of a case."""
+    """Select (on) or clear symptom ``i`` of a case: a state, so a replay changes nothing."""
 
     prefix = "sy"
     case: CaseId
     i: Index
+    on: bool
 
 
 @register
@@ -64,12 +67,76 @@ class SymptomsDone(Callback):
 
 @register
 class Tick(Callback):
-    """Tick or untick item ``i`` of a case's emergency (e) or evidence (v) checklist."""
+    """Tick (on) or untick item ``i`` of a case's emergency (e) or evidence (v) checklist."""
 
     prefix = "tk"
     case: CaseId
-    list: Literal["e", "v"]
+    list: Literal["e", "v", "a"]  # a: the emergency steps an answer has just added
     i: Index
+    on: bool
+
+
+@register
+class Back(Callback):
+    """Go back from step ``step`` (by index, the step the button was sent for)."""
+
+    prefix = "bk"
+    case: CaseId
+    step: Index
+
+
+@register
+class Edit(Callback):
+    """Answer step ``step`` (symptoms or a question, by index) again."""
+
+    prefix = "ed"
+    case: CaseId
+    step: Index
+
+
+@register
+class EditMenu(Callback):
+    """Choose which answer of a case to change."""
+
+    prefix = "em"
+    case: CaseId
+
+
+@register
+class AmountOk(Callback):
+    """Confirm that a code-shaped number typed at the amount step is the amount (yuan)."""
+
+    prefix = "ao"
+    case: CaseId
+    value: Annotated[int, Field(ge=1, le=99_999_999)]
+
+
+@register
+class CaseAction(Callback):
+    """Close a case, or delete it (asked first), from /cases or /case."""
+
+    prefix = "ca"
+    case: CaseId
+    a: Literal["close", "delete", "delete_yes", "keep"]
+
+
+@register
+class AnonConsent(Callback):
+    """Agree to storage after unstored emergency steps, keeping what was picked and ticked."""
+
+    prefix = "xc"
+    mask: Bits
+    done: Bits
+
+
+@register
+class Part(Callback):
+    """Show one part of the plan in place: now (n), evidence (v), claim (c), where to go (x),
+    emergency steps (e)."""
+
+    prefix = "pp"
+    case: CaseId
+    what: Literal["n", "v", "c", "x", "e"]
 
 
 @register
@@ -145,7 +212,7 @@ class Show(Callback):
 
     prefix = "sh"
     case: CaseId
-    what: Literal["e", "v", "c", "x", "s"]
+    what: Literal["n", "e", "v", "c", "x", "s"]
 
 
 @register
@@ -233,7 +300,8 @@ class Views:
         """The symptom multi-select for a stored case."""
         step = self.flow.step(self.flow.start)
         rows: list[list[tuple[str, Callback]]] = [
-            [(f"{mark(s.id in case.symptoms)} {self.t(s.label)}", Toggle(case=case.id, i=i))]
+            [(f"{mark(s.id in case.symptoms)} {self.t(s.label)}",
+              Toggle(case=case.id, i=i, on=s.id not in case.symptoms))]
             for i, s in enumerate(self.flow.symptoms)
         ]
         rows.append([(self.t("btn-done"), SymptomsDone(case=case.id))])
@@ -260,37 +328,60 @@ class Views:
         return [(i, it) for i, it in enumerate(self.flow.emergency) if it.id in applicable]
 
     def emergency_text(self, facts: Answers, done: Sequence[str]) -> str:
-        """The numbered emergency steps, urgent header first when money may be moving."""
+        """The numbered emergency steps, urgent header first when money may be moving.
+
+        Only the next few steps not done yet are spelled out; the others show their short
+        name (ticking one brings the next into full view), so the screen stays short.
+        """
         head = self.t(self.flow.step("emergency").prompt)
         if money_moving(self.flow, facts):
             head = self.t("emergency-urgent") + "\n\n" + head
+        full = [it.id for _, it in self.emergency_items(facts) if it.id not in done]
+        full = full[:EMERGENCY_IN_FULL]
         lines = [
-            f"{mark(item.id in done)} <b>{n}.</b> {self.t(item.text)}"
+            f"{mark(item.id in done)} <b>{n}.</b> "
+            + (self.t(item.text) if item.id in full else self.short(item))
             for n, (_, item) in enumerate(self.emergency_items(facts), 1)
         ]
-        return head + "\n\n" + "\n\n".join(lines)
+        paragraphs: list[str] = []
+        grouping = False
+        for line, (_, item) in zip(lines, self.emergency_items(facts), strict=True):
+            if item.id in full:
+                paragraphs.append(line)
+                grouping = False
+            elif grouping:
+                paragraphs[-1] += "\n" + line
+            else:
+                paragraphs.append(line)
+                grouping = True
+        return head + "\n\n" + "\n\n".join(paragraphs)
+
+    def tick_row(self, case: CaseRow, i: int, item: Item, done: Sequence[str],
+                 checklist: Literal["e", "v", "a"]) -> list[tuple[str, Callback]]:
+        """One checklist button: pressing it sets the opposite of what it shows."""
+        on = item.id not in done
+        return [(f"{mark(not on)} {self.short(item)}",
+                 Tick(case=case.id, list=checklist, i=i, on=on))]
 
     def emergency(self, case: CaseRow, *, with_proceed: bool) -> Screen:
         """The emergency checklist of a stored case, with tick buttons."""
         rows: list[list[tuple[str, Callback]]] = [
-            [(f"{mark(item.id in case.emergency_done)} {self.short(item)}",
-              Tick(case=case.id, list="e", i=i))]
+            self.tick_row(case, i, item, case.emergency_done, "e")
             for i, item in self.emergency_items(case.facts())
         ]
         if with_proceed:
             step = self.flow.step_index("emergency")
             rows.append([(self.t("btn-proceed"), Proceed(case=case.id, step=step))])
+            rows.append([(self.t("btn-back"), Back(case=case.id, step=step))])
+        elif case.verdict is not None:
+            rows += self.plan_nav(case, "e")
         return Screen(self.emergency_text(case.facts(), case.emergency_done), kb(rows))
 
     def emergency_added(self, case: CaseRow, item_ids: Sequence[str]) -> Screen:
         """Emergency steps that an answer has just made necessary, with tick buttons."""
         items = [(i, it) for i, it in self.emergency_items(case.facts()) if it.id in item_ids]
         lines = [f"{mark(it.id in case.emergency_done)} {self.t(it.text)}" for _, it in items]
-        rows: list[list[tuple[str, Callback]]] = [
-            [(f"{mark(it.id in case.emergency_done)} {self.short(it)}",
-              Tick(case=case.id, list="e", i=i))]
-            for i, it in items
-        ]
+        rows = [self.tick_row(case, i, it, case.emergency_done, "a") for i, it in items]
         return Screen(self.t("emergency-added") + "\n\n" + "\n\n".join(lines), kb(rows))
 
     def anon_emergency(self, mask: int, done: int) -> Screen:
@@ -303,6 +394,8 @@ class Views:
               AnonTick(mask=mask, done=done, i=i))]
             for i, item in items
         ]
+        # Agreeing later keeps what was picked and ticked (it travels in the button).
+        rows.append([(self.t("btn-consent-keep"), AnonConsent(mask=mask, done=done))])
         return Screen(self.emergency_text(facts, done_ids), kb(rows))
 
     def mask_to_ids(self, mask: int) -> list[str]:
@@ -310,30 +403,81 @@ class Views:
         return [s.id for i, s in enumerate(self.flow.symptoms) if mask >> i & 1]
 
     def anon_after(self) -> Screen:
-        """After unstored emergency steps: what consent would add."""
-        return Screen(
-            self.t("anon-after"),
-            kb([[(self.t("btn-consent-yes"), Consent(yes=True))]]),
-        )
+        """After unstored emergency steps: what consent would add (the button is on the list)."""
+        return Screen(self.t("anon-after"))
 
     # -- questions
     def question(self, case: CaseRow, step_id: str) -> Screen:
-        """A triage question with its answer buttons."""
+        """A triage question with its answer buttons, the answer given before, and Back."""
         step = self.flow.step(step_id)
         index = self.flow.step_index(step_id)
+        rows: list[list[tuple[str, Callback]]]
         if isinstance(step, ChoiceStep):
-            rows: list[list[tuple[str, Callback]]] = [
-                [(self.t(o.label), Answer(case=case.id, step=index, opt=o.id))]
-                for o in step.options
-            ]
-            return Screen(self.t(step.prompt), kb(rows))
+            rows = [[(self.t(o.label), Answer(case=case.id, step=index, opt=o.id))]
+                    for o in step.options]
+        elif isinstance(step, AmountStep):
+            rows = [[(self.t(step.unknown_label),
+                      Answer(case=case.id, step=index, opt=UNKNOWN_AMOUNT))]]
+        else:
+            raise ValueError(f"step {step_id} is not a question")
+        rows.append([(self.t("btn-back"), Back(case=case.id, step=index))])
+        text = self.t(step.prompt)
+        given = self.answer_label(case, step_id)
+        if given is not None:
+            text += "\n\n" + self.t("current-answer", answer=given)
+        return Screen(text, kb(rows))
+
+    def answer_label(self, case: CaseRow, step_id: str) -> str | None:
+        """The answer a case holds for a question, as the user saw it (None: not answered)."""
+        step = self.flow.step(step_id)
+        if isinstance(step, ChoiceStep):
+            chosen = case.answers.get(step.id)
+            option = next((o for o in step.options if o.id == chosen), None)
+            return None if option is None else self.t(option.label)
         if isinstance(step, AmountStep):
-            return Screen(
-                self.t(step.prompt),
-                kb([[(self.t(step.unknown_label),
-                      Answer(case=case.id, step=index, opt=UNKNOWN_AMOUNT))]]),
-            )
-        raise ValueError(f"step {step_id} is not a question")
+            if case.amount is not None:
+                return "¥" + format_amount(case.amount)
+            return self.t(step.unknown_label) if case.amount_known is False else None
+        if step.kind == "symptoms":
+            return ", ".join(self.t(s.label) for s in self.flow.symptoms
+                             if s.id in case.symptoms) or None
+        return None
+
+    def amount_echo(self, case: CaseRow) -> Screen:
+        """The amount just typed, read back, with a button to change it."""
+        assert case.amount is not None
+        index = self.flow.step_index(self.amount_step_id())
+        return Screen(self.t("amount-echo", amount=format_amount(case.amount)),
+                      kb([[(self.t("btn-change-amount"), Edit(case=case.id, step=index))]]))
+
+    def amount_step_id(self) -> str:
+        """Return the id of the flow's amount question."""
+        return next(s.id for s in self.flow.steps if isinstance(s, AmountStep))
+
+    def amount_confirm(self, case: CaseRow, value: int) -> Screen:
+        """A number shaped like an SMS code: is it really the amount?"""
+        index = self.flow.step_index(self.amount_step_id())
+        return Screen(self.t("amount-code-confirm", amount=format_amount(Decimal(value))), kb([
+            [(self.t("btn-amount-yes", amount=format_amount(Decimal(value))),
+              AmountOk(case=case.id, value=value))],
+            [(self.t("btn-amount-retype"), Edit(case=case.id, step=index))],
+        ]))
+
+    def edit_menu(self, case: CaseRow) -> Screen:
+        """Which answer to change: what was seen and every question that applies."""
+        rows: list[list[tuple[str, Callback]]] = []
+        facts = case.facts()
+        for index, step in enumerate(self.flow.steps):
+            if not isinstance(step, SymptomsStep | ChoiceStep | AmountStep):
+                continue
+            if isinstance(step, ChoiceStep | AmountStep) and skipped(step, facts):
+                continue
+            given = self.answer_label(case, step.id) or self.t("answer-none")
+            label = f"✏️ {self.t(step.title)}: {given}"
+            rows.append([(label[:60], Edit(case=case.id, step=index))])
+        if case.verdict is not None:
+            rows.append([(self.t("btn-back-to-plan"), Part(case=case.id, what="n"))])
+        return Screen(self.t("edit-menu", case=case.id), kb(rows))
 
     def answered(self, step_id: str, answer_label: str) -> Screen:
         """A question once answered: the question and the answer, no buttons."""
@@ -378,32 +522,63 @@ class Views:
         parts += [self.t(route) for route in result.routes]
         return "\n\n".join(parts)
 
+    def plan_now(self, case: CaseRow) -> Screen:
+        """The plan's first page: what to do now; the other parts open in place from buttons."""
+        return Screen(self.lead(case) + "\n\n" + self.t("plan-footer", case=case.id),
+                      kb(self.plan_nav(case, "n")))
+
+    def plan_nav(self, case: CaseRow, here: str) -> list[list[tuple[str, Callback]]]:
+        """Buttons between the parts of the plan (each edits the same message)."""
+        parts: list[tuple[str, str]] = [("v", "btn-show-evidence")]
+        if self.claim_guide_id(case) is not None:
+            parts.append(("c", "btn-show-claim"))
+        if items_for(self.flow.escalation, case.facts()):
+            parts.append(("x", "btn-show-escalation"))
+        parts.append(("e", "btn-show-emergency"))
+        buttons: list[tuple[str, Callback]] = [
+            (self.t(key), Part(case=case.id, what=what))
+            for what, key in parts if what != here
+        ]
+        rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+        last: list[tuple[str, Callback]] = [(self.t("btn-edit-answers"), EditMenu(case=case.id))]
+        if here != "n":
+            last.insert(0, (self.t("btn-back-to-plan"), Part(case=case.id, what="n")))
+        else:
+            last.append((self.t("btn-alerts-subscribe"), SubscribeAlerts()))
+        rows.append(last)
+        return rows
+
+    def part(self, case: CaseRow, what: str) -> Screen:
+        """One part of the plan, with the buttons to the others."""
+        if what == "e":
+            return self.emergency(case, with_proceed=False)
+        if what == "v":
+            return self.evidence(case)
+        if what == "n":
+            return self.plan_now(case)
+        body = self.claim(case) if what == "c" else self.escalation(case)
+        return Screen(body.text, kb(self.plan_nav(case, what)))
+
     def evidence_items(self, case: CaseRow) -> list[tuple[int, Item]]:
         """Return (global index, item) of the evidence items that apply to a case."""
         applicable = {it.id for it in items_for(self.flow.evidence, case.facts())}
         return [(i, it) for i, it in enumerate(self.flow.evidence) if it.id in applicable]
 
-    def evidence(self, case: CaseRow, *, lead: bool = False) -> Screen:
-        """The evidence checklist of a case with tick buttons (after the plan's lead if asked)."""
+    def evidence(self, case: CaseRow) -> Screen:
+        """The evidence checklist of a case with tick buttons and the plan's other parts."""
         items = self.evidence_items(case)
         lines = [
             f"{mark(item.id in case.evidence_done)} <b>{n}.</b> {self.t(item.text)}"
             for n, (_, item) in enumerate(items, 1)
         ]
-        rows: list[list[tuple[str, Callback]]] = [
-            [(f"{mark(item.id in case.evidence_done)} {self.short(item)}",
-              Tick(case=case.id, list="v", i=i))]
-            for i, item in items
-        ]
+        rows = [self.tick_row(case, i, item, case.evidence_done, "v") for i, item in items]
         text = self.t("evidence-intro") + "\n\n" + "\n".join(lines) + "\n\n" + self.t(
             "evidence-never"
         )
-        if lead:
-            text = self.lead(case) + "\n\n" + text
         # Open the claim pack: upload evidence for these items (bot/evidence).
         upload: list[tuple[str, Callback]] = [(self.t("ev-btn-upload"),
                                                 EvidenceMenu(case=case.id))]
-        return Screen(text, kb([*rows, upload]))
+        return Screen(text, kb([*rows, upload, *self.plan_nav(case, "v")]))
 
     def claim_guide_id(self, case: CaseRow) -> str | None:
         """Name the claim guide this case's outcome gets (None: no claim, e.g. nothing lost)."""
@@ -432,51 +607,36 @@ class Views:
             parts.append(self.t("shield-recovery"))
         return Screen("\n\n".join(parts) if parts else self.t("escalate-none"))
 
-    def plan_footer(self, case: CaseRow) -> Screen:
-        """What to do next, with buttons to reopen each part of the plan and to get alerts."""
-        keyboard = self.case_buttons(case)
-        subscribe = kb([[(self.t("btn-alerts-subscribe"), SubscribeAlerts())]])
-        return Screen(self.t("plan-footer", case=case.id),
-                      InlineKeyboardMarkup([*keyboard.inline_keyboard,
-                                            *subscribe.inline_keyboard]))
-
-    def guide(self, case: CaseRow) -> Screen:
-        """Claim guide, escalation and what next in one message (the plan arrives as three)."""
-        footer = self.plan_footer(case)
-        parts = [footer.text]
-        if items_for(self.flow.escalation, case.facts()):
-            parts.insert(0, self.escalation(case).text)
-        if self.claim_guide_id(case) is not None:
-            parts.insert(0, self.claim(case).text)
-        return Screen("\n\n".join(p for p in parts if p), footer.keyboard)
-
-    def case_buttons(self, case: CaseRow) -> InlineKeyboardMarkup:
-        """Buttons that reopen the parts of a case."""
+    # -- case overview
+    def case_buttons(self, case: CaseRow,
+                     extra: Sequence[Sequence[tuple[str, Callback]]] = ()) -> InlineKeyboardMarkup:
+        """Buttons that continue a case or reopen its plan, then features' rows, then close."""
         rows: list[list[tuple[str, Callback]]] = []
-        if case.step is not None:
+        if case.step is not None and case.status is not CaseStatus.CLOSED:
             rows.append([(self.t("btn-resume"), Resume(case=case.id))])
-        rows.append([(self.t("btn-show-emergency"), Show(case=case.id, what="e"))])
         if case.verdict is not None:
-            plan: list[tuple[str, Callback]] = [
-                (self.t("btn-show-evidence"), Show(case=case.id, what="v"))
-            ]
-            if self.claim_guide_id(case) is not None:
-                plan.append((self.t("btn-show-claim"), Show(case=case.id, what="c")))
-            rows.append(plan)
-            if items_for(self.flow.escalation, case.facts()):
-                rows.append([(self.t("btn-show-escalation"), Show(case=case.id, what="x"))])
+            rows.append([(self.t("btn-show-plan"), Show(case=case.id, what="n")),
+                         (self.t("btn-edit-answers"), EditMenu(case=case.id))])
+        elif case.symptoms:
+            rows.append([(self.t("btn-show-emergency"), Show(case=case.id, what="e"))])
+        rows += [list(row) for row in extra]
+        if case.status is not CaseStatus.CLOSED:
+            rows.append([(self.t("btn-close-case"), CaseAction(case=case.id, a="close")),
+                         (self.t("btn-delete-case"), CaseAction(case=case.id, a="delete"))])
+        else:
+            rows.append([(self.t("btn-delete-case"), CaseAction(case=case.id, a="delete"))])
         return kb(rows)
 
-    # -- case overview
-    def case_summary(self, case: CaseRow, events: Sequence[EventRow]) -> Screen:
-        """The case at a glance: status, progress, verdict and history."""
+    def case_summary(self, case: CaseRow, events: Sequence[EventRow],
+                     extra: Sequence[Sequence[tuple[str, Callback]]] = ()) -> Screen:
+        """The case at a glance: one status, progress, verdict and history."""
         emergency = self.emergency_items(case.facts())
         e_done = sum(1 for _, it in emergency if it.id in case.emergency_done)
-        parts = [
-            self.t("case-title", case=case.id, status=self.t(STATUS_KEYS[case.status])),
+        head = [
+            self.t("case-title", case=case.id, status=self.status_name(case)),
             self.t("case-opened", date=self.svc.fmt_time(case.created_at)),
-            self.t("case-step", step=self.step_name(case)),
         ]
+        parts: list[str] = []
         if case.symptoms:
             parts.append(self.t("case-symptoms") + "\n" + self.symptom_labels(case.symptoms))
             parts.append(self.t("case-emergency-progress", done=e_done, total=len(emergency)))
@@ -493,15 +653,37 @@ class Views:
         if case.amount is not None:
             parts.append(self.t("verdict-amount", amount=format_amount(case.amount)))
         history = [
-            f"• {self.svc.fmt_time(e.at)} {self.t(EVENT_KEYS[e.kind], **_event_vars(e))}"
+            f"• {self.svc.fmt_time(e.at)} {self.t(EVENT_KEYS[e.kind], **self.event_vars(e))}"
             for e in events if e.kind in EVENT_KEYS
         ]
         if history:
-            parts.append(self.t("case-history") + "\n" + "\n".join(history[-15:]))
+            parts.append(self.t("case-history") + "\n" + "\n".join(history[-12:]))
         if case.verdict is not None:
             parts.append(self.t("verdict-disclaimer"))
-        text = "\n".join(parts[:3]) + "\n\n" + "\n\n".join(parts[3:])
-        return Screen(text, self.case_buttons(case))
+        text = "\n".join(head) + "\n\n" + "\n\n".join(parts)
+        return Screen(text, self.case_buttons(case, extra))
+
+    def status_name(self, case: CaseRow) -> str:
+        """One status for a case: where the triage stands while open, else its stage."""
+        if case.status is CaseStatus.TRIAGE or (
+            case.step is not None and case.status is not CaseStatus.CLOSED
+        ):
+            return self.t("status-at-step", step=self.step_name(case))
+        return self.t(STATUS_KEYS[case.status])
+
+    def event_vars(self, event: EventRow) -> dict[str, str | int]:
+        """Variables of a history line; a changed answer names its question."""
+        variables = _event_vars(event)
+        step_id = event.data.get("step")
+        if event.kind == "changed" and isinstance(step_id, str):
+            try:
+                step = self.flow.step(step_id)
+            except KeyError:
+                return variables
+            title = getattr(step, "title", None)
+            if title is not None:
+                variables["what"] = self.t(title)
+        return variables
 
 
 # Escalation channels by time: report the crime now; complain if JD refuses or stays silent.
@@ -533,6 +715,7 @@ EVENT_KEYS: dict[str, str] = {
     "verdict": "event-verdict",
     "emergency_done": "event-emergency-done",
     "closed": "event-closed",
+    "changed": "event-changed",
     "claim_submitted": "event-claim-submitted",
     "jd_answered": "event-jd-answered",
     "escalated": "event-escalated",

@@ -297,6 +297,41 @@ class Store:
         row = event_params(case_id, now, kind, data)
         await self.db.write(lambda conn: conn.execute(INSERT_EVENT, row))
 
+    async def close_case(self, case: CaseRow, now: float, **data: Any) -> None:
+        """Close a case (it leaves /case and its reminders stop), recording why."""
+        case.status = CaseStatus.CLOSED
+        case.closed_at = now
+        case.paused = False
+        await self.save_case_events(case, now, [("closed", data)])
+
+    async def delete_case(self, case: CaseRow) -> None:
+        """Delete one case and everything that hangs off it (history, reminders, files' rows)."""
+
+        def delete(conn: sqlite3.Connection) -> None:
+            conn.execute("DELETE FROM cases WHERE id=?", (case.id,))
+            conn.execute("UPDATE users SET current_case=NULL WHERE user_id=? AND current_case=?",
+                         (case.user_id, case.id))
+
+        await self.db.write(delete)
+        await self.db.checkpoint()
+
+    async def close_abandoned(self, idle_before: float, now: float) -> list[int]:
+        """Close cases left in triage since ``idle_before`` (a half-finished case stays
+        "in triage" forever otherwise); return their ids."""
+
+        def close(conn: sqlite3.Connection) -> list[int]:
+            ids = [int(r[0]) for r in conn.execute(
+                "SELECT id FROM cases WHERE status=? AND closed_at IS NULL AND updated_at<? "
+                "LIMIT 500", (CaseStatus.TRIAGE.value, idle_before)).fetchall()]
+            for case_id in ids:
+                conn.execute("UPDATE cases SET status=?, closed_at=?, paused=0 WHERE id=?",
+                             (CaseStatus.CLOSED.value, now, case_id))
+                conn.execute(INSERT_EVENT, event_params(case_id, now, "closed",
+                                                        {"reason": "abandoned"}))
+            return ids
+
+        return await self.db.write(close)
+
     async def events(self, case_id: int) -> list[EventRow]:
         """Return a case's history, oldest first."""
         rows = await self._fetch("SELECT * FROM case_events WHERE case_id=? ORDER BY id",

@@ -17,7 +17,7 @@ btn-consent-no = 🚨 Don't store, just the emergency steps
 consent-thanks = Your consent is recorded. Let's begin.
 anon-note = (Not stored: I keep none of your choices or ticks; the chat history itself stays in Telegram.)
 anon-after =
-    Those are the emergency steps. For the full plan (whether JD's theft protection may cover the loss, your evidence checklist, claim steps and follow-up reminders) I need to store your case. Press the button below to agree.
+    Those are the emergency steps. For the full plan (whether JD's theft protection may cover the loss, your evidence checklist, claim steps and follow-up reminders) I need to store your case: press "Agree to storage" under the emergency steps, and what you picked and ticked is kept.
 resume-offer =
     You have an open case <b>#{ $case }</b> (now at: { $step }).
     Continue it, or open a new one?
@@ -113,13 +113,13 @@ verdict-hard = Hard to claim from JD's theft protection: go to the police first
 verdict-excluded = Usually not covered by theft protection
 verdict-no-loss = No loss yet: secure the account; no claim needed for now
 verdict-reason-default = There is not enough to go on yet; JD's investigation decides.
-verdict-reason-orders = Orders you don't recognise: if you did not place them and authorised no one, a loss paid from your account is the kind of money loss theft protection covers.
-verdict-reason-balance = Balance or linked-card charges: if you did not make or authorise them, this is the kind of money loss theft protection covers.
-verdict-reason-baitiao = Debt from stolen use of 白条: can be claimed where the conditions are met; JD checks devices, locations and habits.
-verdict-reason-jintiao = A 金条 loan someone else took: can be claimed where the conditions are met; JD checks devices, locations and habits.
-verdict-reason-assets = Stolen use of JD E-cards and coupons: within what JD looks at and may pay for, but less clear-cut than a money loss.
-verdict-reason-unsure = The cause is unclear: JD checks devices, locations and habits against your history, and the review decides.
-verdict-reason-caller-contact = You had a suspicious code or call: if you did anything the caller asked (read out a code, installed an app, moved money), tell JD and the police honestly; it changes the assessment.
+verdict-reason-orders = Orders you did not place or authorise: money taken from the account this way is a kind of loss theft protection covers.
+verdict-reason-balance = Balance or card charges you did not make or authorise: a kind of money loss theft protection covers.
+verdict-reason-baitiao = 白条 debt someone else ran up: can be claimed where the conditions are met.
+verdict-reason-jintiao = A 金条 loan someone else took: can be claimed where the conditions are met.
+verdict-reason-assets = E-cards or coupons someone else used: within what JD looks at and may pay for, less clear-cut than money.
+verdict-reason-unsure = The cause is unclear: JD checks devices, places and habits against your history, and its review decides.
+verdict-reason-caller-contact = You had a suspicious code or call: if you did anything the caller asked, tell JD and the police honestly; it changes the assessment.
 verdict-reason-late = You noticed some time ago: the longer it has been, the harder the checks and the evidence, so file soon.
 verdict-reason-unclear = The kind of loss is not clear yet: state exactly what is missing in your evidence.
 verdict-reason-code-shared = You gave a code to someone: that completed the check for them, so JD usually finds it hard to accept as "not done by you". This is fraud; the police route matters more than JD's cover.
@@ -200,8 +200,7 @@ escalate-12378 = <b>12378 (金融监管总局, the financial regulator)</b>: a r
 escalate-court = <b>Court / lawyer</b>: the last resort; the same evidence applies. A real lawyer won't promise "guaranteed recovery" or ask for an "unfreezing fee" up front.
 
 plan-footer =
-    ✅ The plan for case #{ $case } is saved.
-    Send /case any time to see progress, /help for everything I can do. These buttons reopen each part of the plan:
+    ✅ The plan for case #{ $case } is saved. The buttons below open each part; send /case any time to see progress.
 btn-show-emergency = 🚨 Emergency steps
 btn-show-evidence = 📎 Evidence checklist
 btn-show-claim = 📝 Claim steps
@@ -246,10 +245,54 @@ event-closed = Case closed
 
 cancel-done = OK, we'll stop here. Case #{ $case } is saved; send /start to pick up where you left off.
 cancel-nothing = There's no open question right now. Send /start to begin or continue.
-fallback-idle = I'm not waiting for an answer right now. Send /start to begin or continue a case, /case to see progress, /help for everything I can do.
+fallback-idle = If your JD account was stolen or misused, send /start and I'll walk you through it. /case shows your case, /help lists everything.
 fallback-use-buttons = Please answer this step with the buttons. Here it is again:
 secret-warning =
     🛑 <b>Please don't send passwords, codes, card numbers or ID numbers.</b>
     I did not store that message and tried to delete it. Nobody, JD customer service included, will ever ask for your code or password; anyone who does is a scammer.
 button-stale = This button is out of date; nothing was changed. Use the latest message, or send /case.
 button-foreign = This button doesn't belong to your case; nothing was changed.
+
+## Changing answers, confirming amounts, managing cases, short plan pages
+
+triage-symptoms-title = What you see
+q-noticed-title = When noticed
+q-amount-title = Amount lost
+q-cause-title = How it happened
+q-police-title = Police report
+btn-back = ⬅️ Back
+current-answer = Your answer before: { $answer }
+amount-echo = ✅ Amount lost recorded: <b>¥{ $amount }</b>
+btn-change-amount = ✏️ Change the amount
+amount-code-confirm =
+    This number looks like an <b>SMS verification code</b>. If it is a code, don't send it to anyone (me included).
+    If it really is the amount lost, ¥{ $amount }, confirm with the button below.
+btn-amount-yes = Yes, I lost ¥{ $amount }
+btn-amount-retype = No, type it again
+amount-zero = That amount is 0. If nothing is missing yet, press "Not sure"; otherwise type the amount lost, e.g. <code>300</code>.
+amount-too-small = That is less than 1 yuan: were some digits left out? Type the amount lost, e.g. <code>300</code>.
+amount-negative = The amount can't be negative. Type how much was lost, e.g. <code>300</code>.
+amount-too-large = That is more than 10 million yuan, perhaps a few digits too many. Check it and type it again, or press "Not sure".
+edit-menu = ✏️ <b>Case #{ $case }: which answer do you want to change?</b> The assessment, the evidence checklist and the reminders follow your new answers.
+answer-none = not answered
+btn-back-to-plan = ⬅️ Back to the plan
+btn-edit-answers = ✏️ Change my answers
+btn-show-plan = 📋 Show the plan
+btn-close-case = ✅ Close the case
+btn-delete-case = 🗑 Delete the case
+btn-consent-keep = ✅ Agree to storage for the full plan (keeps your picks and ticks)
+consent-thanks-kept = Your consent is recorded. What you picked and ticked is saved; let's go on from there.
+status-at-step = in progress: { $step }
+event-changed = Changed an answer: { $what }
+case-closed-ok = Closed
+case-closed = Case #{ $case } is closed and its reminders have stopped. Send /cases to see it, or /new to open a new case.
+case-delete-confirm = Delete case #{ $case }? Its history, reminders and evidence records are deleted too; this can't be undone.
+btn-delete-case-yes = 🗑 Yes, delete case #{ $case }
+btn-keep-case = Keep it
+case-deleted = Case #{ $case } is deleted.
+case-kept = OK, case #{ $case } stays.
+cases-hint = Open a case to continue it, change answers, close or delete it.
+fallback-symptoms = Pick what you see with the buttons above, then press Done.
+fallback-emergency = Work through the emergency steps above and tick each one as you go; when ready, press "Next: a few questions".
+fallback-paused = Case #{ $case } is paused at: { $step }. Press the button below to continue.
+fallback-planned = The plan for case #{ $case } is ready. Use the buttons below to see it or change your answers; /help lists everything.

@@ -17,7 +17,7 @@ btn-consent-no = 🚨 不保存，只看紧急措施
 consent-thanks = 已记录你的同意。我们开始吧。
 anon-note = （未保存模式：我不保存你的选择和打勾；聊天记录本身仍留在 Telegram 里。）
 anon-after =
-    以上是紧急措施。如果想要完整方案——能否赔付的判断、证据清单、申请步骤和后续提醒——需要保存你的案件信息，请点下面的按钮同意。
+    以上是紧急措施。如果想要完整方案——能否赔付的判断、证据清单、申请步骤和后续提醒——需要保存你的案件信息：点紧急措施下面的「同意保存」按钮，你选的和勾的都会保留。
 resume-offer =
     你有一个进行中的案件 <b>#{ $case }</b>（当前：{ $step }）。
     要继续，还是新开一个案件？
@@ -113,13 +113,13 @@ verdict-hard = 很难通过京东被盗保障获赔，先走报警途径
 verdict-excluded = 通常不在被盗保障范围内
 verdict-no-loss = 目前还没有损失：先保护账户，暂时不需要申请
 verdict-reason-default = 现有信息不足以判断，结论以京东调查为准。
-verdict-reason-orders = 不认识的订单：如果不是你本人下单、也没有授权任何人，用你账户付款的损失属于被盗保障的资金损失类型。
-verdict-reason-balance = 余额或绑定的卡被扣款：如果不是你本人操作、也没有授权，这属于被盗保障的资金损失类型。
-verdict-reason-baitiao = 白条被盗用产生的欠款：在符合条件的情况下可以申请赔付，京东会核查设备、地点和操作习惯。
-verdict-reason-jintiao = 金条被人借款：在符合条件的情况下可以申请赔付，京东会核查设备、地点和操作习惯。
-verdict-reason-assets = 京东E卡、优惠券被盗用：属于平台关注、可能赔付的范围，但不像资金损失那样明确。
-verdict-reason-unsure = 原因还不清楚：平台会核查登录设备、地点和操作习惯，结论以调查为准。
-verdict-reason-caller-contact = 你收到过可疑验证码或来电：如果你按对方要求做过任何事（读验证码、装 App、转账），请如实告诉京东和警方，这会改变判断。
+verdict-reason-orders = 不认识的订单：不是你下单、也没授权任何人，这样从账户被拿走的钱属于被盗保障的损失类型。
+verdict-reason-balance = 余额或绑定的卡被扣款：不是你本人操作、也没授权，属于被盗保障的资金损失类型。
+verdict-reason-baitiao = 白条被别人用了：在符合条件的情况下可以申请赔付。
+verdict-reason-jintiao = 金条被别人借了：在符合条件的情况下可以申请赔付。
+verdict-reason-assets = E卡或优惠券被别人用了：属于平台关注、可能赔付的范围，但不像资金损失那样明确。
+verdict-reason-unsure = 原因还不清楚：京东会对照你的历史核查设备、地点和操作习惯，结论以审核为准。
+verdict-reason-caller-contact = 你收到过可疑验证码或来电：如果按对方要求做过任何事，请如实告诉京东和警方，这会改变判断。
 verdict-reason-late = 发现得较晚：时间越久，核查和举证越难，请尽快申请。
 verdict-reason-unclear = 损失类型还不明确：请在证据里写清楚具体少了什么。
 verdict-reason-code-shared = 你把验证码给了别人：这等于替对方完成了验证，平台通常难以认定为「非本人操作」。这是诈骗，警方途径比京东赔付更重要。
@@ -200,8 +200,7 @@ escalate-12378 = <b>12378（金融监管总局）</b>：保险理赔被拒、放
 escalate-court = <b>法院 / 律师</b>：最后的途径，同样的证据都用得上。正规律师不会承诺「保证追回」，也不会让你先付「解冻费」。
 
 plan-footer =
-    ✅ 案件 #{ $case } 的方案已保存。
-    随时发 /case 查看进度，/help 查看所有功能。按钮可以重新打开方案的各部分：
+    ✅ 案件 #{ $case } 的方案已保存。下面的按钮打开方案的各部分；随时发 /case 查看进度。
 btn-show-emergency = 🚨 紧急措施
 btn-show-evidence = 📎 证据清单
 btn-show-claim = 📝 申请步骤
@@ -246,10 +245,54 @@ event-closed = 案件结束
 
 cancel-done = 好的，先停在这里。案件 #{ $case } 已保存，发 /start 可以从刚才的地方继续。
 cancel-nothing = 现在没有正在回答的问题。发 /start 开始或继续。
-fallback-idle = 我现在没有在等你的回答。可以发 /start 开始或继续案件，/case 查看进度，/help 查看全部功能。
+fallback-idle = 如果你的京东账户被盗或被人乱用，发 /start，我一步步陪你处理。/case 查看案件进度，/help 查看全部功能。
 fallback-use-buttons = 这一步请点按钮回答。我把问题再发一次：
 secret-warning =
     🛑 <b>请不要发送密码、验证码、银行卡号或身份证号。</b>
     我没有保存这条消息，也已尽量删除它。任何人——包括京东客服——都不会向你要验证码或密码；有人要，就是诈骗。
 button-stale = 这个按钮已经过期了，什么都没有改变。请用最新的消息，或发 /case 查看。
 button-foreign = 这个按钮不属于你的案件，什么都没有改变。
+
+## 修改回答、金额确认、案件管理、简短的方案页面
+
+triage-symptoms-title = 遇到的情况
+q-noticed-title = 发现时间
+q-amount-title = 损失金额
+q-cause-title = 可能的原因
+q-police-title = 是否报警
+btn-back = ⬅️ 返回上一步
+current-answer = 之前的回答：{ $answer }
+amount-echo = ✅ 已记录损失金额：<b>¥{ $amount }</b>
+btn-change-amount = ✏️ 改金额
+amount-code-confirm =
+    这个数字看起来像<b>短信验证码</b>。如果是验证码，请不要发给任何人（包括我）。
+    如果它确实是损失金额 ¥{ $amount }，请点下面的按钮确认。
+btn-amount-yes = 是的，损失 ¥{ $amount }
+btn-amount-retype = 不是，重新输入
+amount-zero = 金额是 0。如果还没有少钱，请点「不确定」；或者输入实际损失的金额，比如 <code>300</code>。
+amount-too-small = 这个金额不到 1 元，是不是少输了几位？请输入实际损失的金额，比如 <code>300</code>。
+amount-negative = 金额不能是负数。请输入损失了多少钱，比如 <code>300</code>。
+amount-too-large = 这个金额超过 1000 万元，可能多输了几位。请再检查一下重新输入；不确定就点「不确定」。
+edit-menu = ✏️ <b>案件 #{ $case }：要改哪个回答？</b>改完后，判断、证据清单和后续提醒会按新的回答重新计算。
+answer-none = 未回答
+btn-back-to-plan = ⬅️ 回到方案
+btn-edit-answers = ✏️ 修改回答
+btn-show-plan = 📋 查看方案
+btn-close-case = ✅ 结束案件
+btn-delete-case = 🗑 删除案件
+btn-consent-keep = ✅ 同意保存，得到完整方案（保留已选和已勾）
+consent-thanks-kept = 已记录你的同意。你刚才选的情况和打的勾都已保存，接着往下走吧。
+status-at-step = 进行中：{ $step }
+event-changed = 修改了回答：{ $what }
+case-closed-ok = 已结束
+case-closed = 案件 #{ $case } 已结束，后续提醒也已停止。需要时发 /cases 查看，或发 /new 开新案件。
+case-delete-confirm = 确定删除案件 #{ $case } 吗？它的记录、提醒和证据信息都会删除，无法恢复。
+btn-delete-case-yes = 🗑 确定删除案件 #{ $case }
+btn-keep-case = 保留
+case-deleted = 案件 #{ $case } 已删除。
+case-kept = 好的，案件 #{ $case } 保留。
+cases-hint = 打开一个案件后，可以继续、修改回答、结束或删除它。
+fallback-symptoms = 请用上面的按钮选出你看到的情况，再点「完成」。
+fallback-emergency = 照着上面的紧急措施做，做完一项点一下打勾；准备好了点「接下来：回答几个问题」。
+fallback-paused = 案件 #{ $case } 停在：{ $step }。点下面的按钮继续。
+fallback-planned = 案件 #{ $case } 的方案已经生成。点下面的按钮查看方案，或修改回答；发 /help 查看全部功能。
