@@ -8,7 +8,8 @@ included), the 99th percentile, and how long the operation took.
 
 "before" runs the statements the store used until this change (copied below: one DELETE for
 every expired case, one INSERT ... SELECT for every recipient); "after" runs the store's own
-methods (batches with a pause between them).
+methods (batches with a pause between them). Stopping a broadcast that has not sent anything yet
+cancels every recipient's row.
 
     .venv/bin/python -m bench.stall_bench                 # 1,000,000 cases and subscribers
     .venv/bin/python -m bench.stall_bench --n 200000      # quicker
@@ -148,6 +149,27 @@ async def finished_broadcast(db: Database) -> None:
     await db.checkpoint()
 
 
+async def running_broadcast(db: Database) -> None:
+    """Set-up for stopping (not measured): a started broadcast, nothing sent yet."""
+    await AlertStore(db).start(1, NOW, 1, 1, "zh-CN")
+    await db.checkpoint()
+
+
+async def legacy_stop(db: Database) -> int:
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE alert_broadcasts SET state='cancelled', finished_at=? "
+                           "WHERE id=1", (NOW,))
+        cur = await conn.execute("UPDATE alert_deliveries SET state='cancelled' "
+                                 "WHERE broadcast_id=1 AND state='pending'")
+        return int(cur.rowcount)
+
+
+async def new_stop(db: Database) -> int:
+    alerts = AlertStore(db)
+    await alerts.cancel(1, NOW)
+    return (await alerts.counts(1)).cancelled
+
+
 async def new_compact(db: Database) -> int:
     removed = await AlertStore(db).compact(1)
     await db.checkpoint()
@@ -213,6 +235,8 @@ def main() -> None:
         ("purge 10% of cases   after", None, new_purge),
         ("start broadcast      before", None, legacy_start),
         ("start broadcast      after", None, new_start),
+        ("stop it at once      before", running_broadcast, legacy_stop),
+        ("stop it at once      after", running_broadcast, new_stop),
         ("compact its rows     after", finished_broadcast, new_compact),
     ]
     print(f"{args.n:,} cases and subscribers; probe every {PROBE_EVERY_S * 1000:.0f} ms "

@@ -231,3 +231,17 @@ async def test_broadcast_set_up_in_batches_and_resumed_after_a_crash(h: Harness)
     sender.wake()
     await sender.drain(10)
     assert (await feature.store.counts(draft.id)).sent == 11
+
+
+async def test_stopping_a_broadcast_cancels_its_rows_in_batches(h: Harness) -> None:
+    feature = alerts_of(h.svc)
+    feature.store.setup_batch = 3
+    for user in range(300, 310):
+        await h.send("/subscribe", user)
+    draft = await feature.store.create_draft(VICTIM, VICTIM, "zh-CN", "ALERT-STOP", h.clock())
+    total = await feature.store.start(draft.id, h.clock(), VICTIM, 1, "zh-CN")
+    assert total == 10
+    # Stopped right away (the sender is not woken, so it has claimed little or nothing).
+    assert await feature.store.cancel(draft.id, h.clock())
+    counts = await feature.store.counts(draft.id)
+    assert counts.pending == 0 and counts.total == 10

@@ -149,8 +149,13 @@ class AlertStore:
         """Compact finished broadcasts, anonymise old ones, drop old drafts; return rows done."""
         async with self.db.conn.execute(
             "SELECT id FROM alert_broadcasts b WHERE state IN (?,?) AND (summary IS NULL "
-            "OR EXISTS (SELECT 1 FROM alert_deliveries d WHERE d.broadcast_id=b.id))",
-            (BroadcastState.DONE.value, BroadcastState.CANCELLED.value),
+            "OR EXISTS (SELECT 1 FROM alert_deliveries d WHERE d.broadcast_id=b.id)) "
+            # Sends of a stopped broadcast may still be landing: wait for them (or, after a
+            # crash, for the retention period).
+            "AND (finished_at < ? OR NOT EXISTS (SELECT 1 FROM alert_deliveries d "
+            "WHERE d.broadcast_id=b.id AND d.state=?))",
+            (BroadcastState.DONE.value, BroadcastState.CANCELLED.value, closed_before,
+             DeliveryState.SENDING.value),
         ) as cur:
             finished = [int(r[0]) for r in await cur.fetchall()]
         done = 0
@@ -190,7 +195,9 @@ class AlertStore:
                     rows = list(await cur.fetchall())
                 summary = await _summary(conn, broadcast_id)
                 for row in rows:
-                    summary[str(row[1])] = summary.get(str(row[1]), 0) + 1
+                    # Left open by a crash while the broadcast was being stopped: never sent.
+                    state = DeliveryState.CANCELLED.value if row[1] in OPEN_STATES else str(row[1])
+                    summary[state] = summary.get(state, 0) + 1
                 if rows:
                     await conn.execute(
                         "DELETE FROM alert_deliveries WHERE broadcast_id=? AND chat_id BETWEEN ? "
@@ -443,7 +450,11 @@ class AlertStore:
         return total
 
     async def cancel(self, broadcast_id: int, now: float) -> bool:
-        """Stop a running broadcast: pending deliveries are cancelled; False if not running."""
+        """Stop a running broadcast: pending deliveries are cancelled; False if not running.
+
+        The state changes at once (the sender stops claiming); the pending rows are then
+        cancelled in batches, so stopping a 1M-recipient broadcast stalls nobody.
+        """
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 "UPDATE alert_broadcasts SET state=?, finished_at=? WHERE id=? AND state=?",
@@ -452,19 +463,29 @@ class AlertStore:
             )
             if cur.rowcount == 0:
                 return False
-            await conn.execute(
-                "UPDATE alert_deliveries SET state=? WHERE broadcast_id=? AND state=?",
-                (DeliveryState.CANCELLED.value, broadcast_id, DeliveryState.PENDING.value),
-            )
+        await self._cancel_rows(broadcast_id, (DeliveryState.PENDING.value,))
         return True
 
     async def cancel_leftovers(self, broadcast_id: int) -> None:
         """Cancel rows of a stopped broadcast that a retry put back to pending."""
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                "UPDATE alert_deliveries SET state=? WHERE broadcast_id=? AND state IN (?,?)",
-                (DeliveryState.CANCELLED.value, broadcast_id, *OPEN_STATES),
-            )
+        await self._cancel_rows(broadcast_id, OPEN_STATES)
+
+    async def _cancel_rows(self, broadcast_id: int, states: Sequence[str]) -> None:
+        """Mark a broadcast's rows in ``states`` cancelled, ``setup_batch`` rows at a time."""
+        marks = ",".join("?" for _ in states)
+        batch = self.setup_batch
+        while True:
+            async with self.db.transaction() as conn:
+                cur = await conn.execute(
+                    "UPDATE alert_deliveries SET state=? WHERE broadcast_id=? AND chat_id IN ("
+                    "SELECT chat_id FROM alert_deliveries WHERE broadcast_id=? "
+                    f"AND state IN ({marks}) LIMIT ?)",
+                    (DeliveryState.CANCELLED.value, broadcast_id, broadcast_id, *states, batch),
+                )
+                done = cur.rowcount
+            if done < batch:
+                return
+            await asyncio.sleep(self.batch_pause)
 
     async def finish(self, broadcast_id: int, now: float) -> bool:
         """Mark a running broadcast done; False if it was not running."""
