@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
-TRIAGE_BUTTONS = r"^(cs|sy|sd|tk|go|an|xs|xd|xt|rs|nc|sh):?"
+TRIAGE_BUTTONS = r"^(cs|sy|sd|tk|go|an|xs|xd|xt|xc|rs|nc|sh|bk|ed|em|ao|ca|pp):?"
 GENERAL_BUTTONS = r"^(lg|dl):"
 RETENTION_INTERVAL_S = 3600.0
 
@@ -124,6 +124,10 @@ async def start_app(app: App, *, set_commands: bool = False) -> None:
     if app.job_queue is not None:
         app.job_queue.run_repeating(
             general.purge_job, interval=RETENTION_INTERVAL_S, first=5.0, name="retention"
+        )
+        app.job_queue.run_repeating(
+            triage.close_abandoned_job, interval=RETENTION_INTERVAL_S, first=7.0,
+            name="abandoned",
         )
     if set_commands:
         await publish_commands(app, svc)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from bot.callbacks import Callback, register
 from bot.followups.schema import Action
 
-PATTERN = r"^(fu|fp):"
+PATTERN = r"^(fu|fp|fr):"
 
 
 @register
@@ -24,3 +26,12 @@ class FollowupPause(Callback):
     prefix = "fp"
     case: int
     pause: bool
+
+
+@register
+class FollowupRecord(Callback):
+    """Record from /case (no reminder needed): the claim, JD's answer, or restart reminders."""
+
+    prefix = "fr"
+    case: int
+    a: Literal["claim_submitted", "paid_full", "paid_part", "refused", "restart"]

@@ -9,10 +9,10 @@ from telegram import CallbackQuery, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.callbacks import Callback
-from bot.followups.buttons import PATTERN, FollowupAnswer, FollowupPause
+from bot.followups.buttons import PATTERN, FollowupAnswer, FollowupPause, FollowupRecord
 from bot.followups.scheduler import Tuning
-from bot.followups.schema import load_ladder
-from bot.followups.service import EXTRAS_KEY, Followups
+from bot.followups.schema import Action, load_ladder
+from bot.followups.service import ACTION_NEXT_KEYS, EXTRAS_KEY, Followups
 from bot.handlers.common import Who, edit, parsed_button, private_only, send, who
 from bot.handlers.views import Screen
 from bot.services import Services, services_of
@@ -36,6 +36,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any],
     app.add_handler(CommandHandler("reminders", reminders))
     app.add_handler(CallbackQueryHandler(button, pattern=PATTERN))
     svc.hooks.case_planned.append(fu.plan_case)
+    svc.hooks.case_closed.append(fu.cancel_case)
+    svc.hooks.case_actions.append(fu.case_actions)
     svc.hooks.export.append(fu.store.export_user)
     svc.hooks.on_start.append(fu.scheduler.start)
 
@@ -66,6 +68,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
         await on_answer(me, query, data)
     elif isinstance(data, FollowupPause):
         await on_pause(me, query, data)
+    elif isinstance(data, FollowupRecord):
+        await on_record(update, context, me, query, data)
     else:
         await query.answer(me.t("button-stale"), show_alert=True)
 
@@ -87,6 +91,29 @@ async def on_answer(me: Who, query: Any, data: FollowupAnswer) -> None:
     fresh = await svc.store.get_case(case.id)
     if step is not None and fresh is not None:
         await edit(query, await fu.answered(step, fresh, me.locale, data.a))
+
+
+async def on_record(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, query: Any,
+                    data: FollowupRecord) -> None:
+    """Record the claim or JD's answer from /case, or restart stopped reminders."""
+    svc = me.svc
+    fu = followups_of(svc)
+    case = await svc.store.get_case(data.case)
+    if case is None or case.user_id != me.user.id:
+        await query.answer(me.t("button-foreign"), show_alert=True)
+        return
+    if data.a == "restart":
+        done = await fu.restart(case)
+        reply = "fu-next-restarted"
+    else:
+        action = Action(data.a)
+        done = await fu.record(case, action)
+        reply = ACTION_NEXT_KEYS[action]
+    if not done:
+        await query.answer(me.t("fu-stale"), show_alert=True)
+        return
+    await query.answer(me.t("fu-saved"))
+    await send(update, context, Screen(me.t(reply)))
 
 
 async def on_pause(me: Who, query: Any, data: FollowupPause) -> None:

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.engine.schema import Item
 from bot.engine.walker import items_for, verdict
-from bot.followups.buttons import FollowupAnswer, FollowupPause
+from bot.followups.buttons import FollowupAnswer, FollowupPause, FollowupRecord
 from bot.followups.calendar import due_time
 from bot.followups.scheduler import Outgoing, Scheduler, Tuning
 from bot.followups.schema import Action, Delay, Ladder, SkipIf, Step, Trigger
@@ -41,6 +41,7 @@ ACTION_NEXT_KEYS: dict[Action, str] = {
     Action.STOP: "fu-next-stop",
 }
 _OPEN = (CaseStatus.TRIAGE, CaseStatus.PLANNED)
+_RECORDABLE = (Action.CLAIM_SUBMITTED, Action.PAID_FULL, Action.PAID_PART, Action.REFUSED)
 _CLAIMED = (CaseStatus.CLAIM_SUBMITTED, CaseStatus.ESCALATED, CaseStatus.CLOSED)
 
 
@@ -184,22 +185,8 @@ class Followups:
                 earliest = self.snooze_due(now)
                 await st.cancel(conn, case.id, [step.id])
                 await st.schedule(conn, case.id, case.user_id, step.id, earliest, now)
-            elif action is Action.CLAIM_SUBMITTED:
-                if case.status in _OPEN:
-                    await st.set_status(conn, case.id, CaseStatus.CLAIM_SUBMITTED, now)
-                    await st.event(conn, case.id, "claim_submitted", now)
-                    earliest = await self._fire(conn, case, Trigger.CLAIM_SUBMITTED, now)
-            elif action is Action.PAID_FULL:
-                await st.cancel(conn, case.id)
-                await st.resume(conn, case.id, now)
-                await st.set_status(conn, case.id, CaseStatus.CLOSED, now)
-                await st.event(conn, case.id, "jd_answered", now, outcome="paid_full")
-            elif action in (Action.PAID_PART, Action.REFUSED):
-                outcome = "paid_part" if action is Action.PAID_PART else "refused"
-                await st.event(conn, case.id, "jd_answered", now, outcome=outcome)
-                trigger = Trigger.JD_PAID_PART if action is Action.PAID_PART else (
-                    Trigger.JD_REFUSED)
-                earliest = await self._fire(conn, case, trigger, now)
+            elif action in _RECORDABLE:
+                earliest = await self._record(conn, case, action, now)
             elif action is Action.STOP:
                 await st.cancel(conn, case.id)
                 await st.resume(conn, case.id, now)
@@ -207,6 +194,97 @@ class Followups:
         if earliest is not None:
             self.scheduler.arm(earliest)
         return True
+
+    async def _record(self, conn: aiosqlite.Connection, case: CaseRow, action: Action,
+                      now: float) -> float | None:
+        """Apply a claim or JD-answer fact to a case; return the earliest new reminder."""
+        st = self.store
+        if action is Action.CLAIM_SUBMITTED:
+            if case.status in _OPEN:
+                await st.set_status(conn, case.id, CaseStatus.CLAIM_SUBMITTED, now)
+                await st.event(conn, case.id, "claim_submitted", now)
+                return await self._fire(conn, case, Trigger.CLAIM_SUBMITTED, now)
+            return None
+        if action is Action.PAID_FULL:
+            await st.cancel(conn, case.id)
+            await st.resume(conn, case.id, now)
+            await st.set_status(conn, case.id, CaseStatus.CLOSED, now)
+            await st.event(conn, case.id, "jd_answered", now, outcome="paid_full")
+            return None
+        outcome = "paid_part" if action is Action.PAID_PART else "refused"
+        await st.event(conn, case.id, "jd_answered", now, outcome=outcome)
+        trigger = Trigger.JD_PAID_PART if action is Action.PAID_PART else Trigger.JD_REFUSED
+        return await self._fire(conn, case, trigger, now)
+
+    # -- from /case, without a reminder ---------------------------------------------------
+    def recordable(self, case: CaseRow) -> list[Action]:
+        """What /case may record for a case now: the claim, then JD's answer."""
+        if case.verdict is None or case.status is CaseStatus.CLOSED:
+            return []
+        if self.svc.flow.verdict.plans[verdict(self.svc.flow, case.facts()).outcome].claim \
+                is None:
+            return []
+        if case.status in _OPEN:
+            return [Action.CLAIM_SUBMITTED]
+        return [Action.PAID_FULL, Action.PAID_PART, Action.REFUSED]
+
+    async def stopped(self, case: CaseRow) -> bool:
+        """Tell whether the user stopped this case's reminders (and has not restarted them)."""
+        if case.status is CaseStatus.CLOSED or case.verdict is None:
+            return False
+        kinds = [e.kind for e in await self.svc.store.events(case.id)
+                 if e.kind in ("reminders_stopped", "reminders_restarted")]
+        return bool(kinds) and kinds[-1] == "reminders_stopped"
+
+    async def record(self, case: CaseRow, action: Action) -> bool:
+        """Record a claim or JD's answer from /case; False if it does not apply now."""
+        if action not in self.recordable(case):
+            return False
+        now = self.svc.now()
+        async with self.svc.db.transaction() as conn:
+            earliest = await self._record(conn, case, action, now)
+        if earliest is not None:
+            self.scheduler.arm(earliest)
+        return True
+
+    async def restart(self, case: CaseRow) -> bool:
+        """Undo "stop reminders": schedule again from now what the case's stage calls for."""
+        if not await self.stopped(case):
+            return False
+        now = self.svc.now()
+        earliest: float | None = None
+        async with self.svc.db.transaction() as conn:
+            await self.store.event(conn, case.id, "reminders_restarted", now)
+            triggers = [Trigger.PLANNED]
+            if case.status in (CaseStatus.CLAIM_SUBMITTED, CaseStatus.ESCALATED):
+                triggers.append(Trigger.CLAIM_SUBMITTED)
+            for trigger in triggers:
+                due = await self._fire(conn, case, trigger, now)
+                if due is not None:
+                    earliest = due if earliest is None else min(earliest, due)
+        if earliest is not None:
+            self.scheduler.arm(earliest)
+        return True
+
+    async def cancel_case(self, case: CaseRow) -> None:
+        """Cancel every pending reminder of a case (it was closed)."""
+        async with self.svc.db.transaction() as conn:
+            await self.store.cancel(conn, case.id)
+            await self.store.resume(conn, case.id, self.svc.now())
+
+    async def case_actions(self, case: CaseRow, locale: str) -> list[list[tuple[str, Any]]]:
+        """Rows for /case: record the claim or JD's answer; restart stopped reminders."""
+        t = self.svc.t
+        rows: list[list[tuple[str, Any]]] = []
+        actions = self.recordable(case)
+        if actions:
+            buttons = [(t(locale, ACTION_KEYS[a]), FollowupRecord(case=case.id, a=a.value))
+                       for a in actions]
+            rows += [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+        if await self.stopped(case):
+            rows.append([(t(locale, "fu-btn-restart"),
+                          FollowupRecord(case=case.id, a="restart"))])
+        return rows
 
     async def set_paused(self, case: CaseRow, paused: bool) -> None:
         """Pause or resume a case's reminders."""
@@ -235,6 +313,13 @@ class Followups:
             upcoming = await self.store.of_case(case.id, [State.PENDING, State.PAUSED])
             reason = await self.store.pause_reason(case.id)
             if not upcoming and reason is None:
+                if await self.stopped(case):
+                    # Stopped by the user: say so, and offer to undo it.
+                    blocks.append(t(locale, "fu-list-case", case=case.id,
+                                    status=t(locale, STATUS_KEYS[case.status]))
+                                  + "\n" + t(locale, "fu-list-stopped"))
+                    rows.append([(t(locale, "fu-btn-restart-case", case=case.id),
+                                  FollowupRecord(case=case.id, a="restart"))])
                 continue
             lines = [t(locale, "fu-list-case", case=case.id,
                        status=t(locale, STATUS_KEYS[case.status]))]

@@ -61,13 +61,24 @@ from bot.handlers.views import (
     Views,
     kb,
 )
-from bot.money import AmountError, Problem, format_amount, looks_like_code, parse_amount
+from bot.money import (
+    MAX_AMOUNT,
+    AmountError,
+    Problem,
+    format_amount,
+    looks_like_code,
+    parse_amount,
+)
 from bot.safety import find_secrets
+from bot.services import services_of
 from bot.store.cases import AMOUNT_KEY, CaseRow, CaseStatus
 from bot.store.delivery import OwedKind
 
 log = logging.getLogger(__name__)
 
+
+# A case left in triage this long is closed (it would otherwise stay "in triage" forever).
+ABANDONED_AFTER_DAYS = 14
 
 # Acknowledges a button (answer the query, redraw its message); runs after the commit.
 Ack = Callable[[], Awaitable[None]]
@@ -259,7 +270,7 @@ async def take_amount(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Wh
     """Store the amount lost, read it back (``ack``, after the commit), and go on."""
     before = case.facts()
     old = case.amount
-    case.amount = amount
+    case.amount = amount.quantize(Decimal("0.01"))
     case.answers = {**case.answers, AMOUNT_KEY: "known"}
     await focus(me, case)
     changed = old is not None and old != amount
@@ -530,7 +541,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
         await edit(query, me.views.part(case, data.what))
     elif isinstance(data, AmountOk):
         step = flow.step(case.step) if case.step is not None else None
-        if not isinstance(step, AmountStep):
+        if not isinstance(step, AmountStep) or data.value > MAX_AMOUNT:
             await query.answer(me.t("button-stale"), show_alert=True)
             return
 
@@ -782,6 +793,18 @@ async def on_anon(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
             return
         await query.answer()
         await edit(query, views.anon_emergency(data.mask, data.done ^ (1 << data.i)))
+
+
+async def close_abandoned_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Close cases left half-way through the triage for ABANDONED_AFTER_DAYS."""
+    svc = services_of(context.application)
+    now = svc.now()
+    for case_id in await svc.store.close_abandoned(now - ABANDONED_AFTER_DAYS * 86400, now):
+        case = await svc.store.get_case(case_id)
+        if case is not None:
+            for hook in svc.hooks.case_closed:
+                await hook(case)
+        log.info("closed abandoned case %s", case_id)
 
 
 async def on_anon_consent(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,

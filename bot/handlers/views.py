@@ -722,6 +722,7 @@ EVENT_KEYS: dict[str, str] = {
     "reminders_stopped": "event-reminders-stopped",
     "reminders_paused": "event-reminders-paused",
     "reminders_resumed": "event-reminders-resumed",
+    "reminders_restarted": "event-reminders-restarted",
 }
 
 

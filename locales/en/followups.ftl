@@ -95,3 +95,9 @@ event-escalated = Escalated the complaint
 event-reminders-stopped = Stopped the follow-up reminders
 event-reminders-paused = Paused the follow-up reminders
 event-reminders-resumed = Resumed the follow-up reminders
+
+fu-btn-restart = 🔔 Restart reminders
+fu-btn-restart-case = 🔔 Restart reminders for case #{ $case }
+fu-list-stopped = 🔕 You stopped this case's reminders
+fu-next-restarted = OK, reminders are back on, scheduled from where the case stands now.
+event-reminders-restarted = Restarted the reminders

@@ -95,3 +95,9 @@ event-escalated = 已升级投诉
 event-reminders-stopped = 停止了跟进提醒
 event-reminders-paused = 暂停了跟进提醒
 event-reminders-resumed = 恢复了跟进提醒
+
+fu-btn-restart = 🔔 恢复跟进提醒
+fu-btn-restart-case = 🔔 恢复案件 #{ $case } 的提醒
+fu-list-stopped = 🔕 你停止了这个案件的提醒
+fu-next-restarted = 好的，提醒已恢复，会按案件现在的进度重新安排。
+event-reminders-restarted = 恢复了跟进提醒
