@@ -100,7 +100,7 @@ async def bench_latency(presses: int, screenshots: int) -> None:
             await h.press(h.t("btn-consent-yes"))
             label = h.t(h.svc.flow.symptoms[0].label)
 
-            async def press_times(until: asyncio.Task[object] | None) -> list[float]:
+            async def press_times(until: asyncio.Future[object] | None) -> list[float]:
                 out = []
                 while (until is None and len(out) < presses) or (
                         until is not None and not until.done()):
@@ -116,6 +116,18 @@ async def bench_latency(presses: int, screenshots: int) -> None:
             busy = await press_times(reads)
             await reads
             took = time.perf_counter() - start
+            # The same while the bot's PDF worker builds a 20 + 30 dossier.
+            pool = evidence_of(h.svc).pdf_pool
+            snap, words = dossier_snapshot(20, 30), Translator()
+
+            def t(key: str, **variables: object) -> str:
+                return words("zh-CN", key, **variables)  # type: ignore[arg-type]
+
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(pool, dossier, t, dossier_snapshot(1, 1))
+            building = asyncio.ensure_future(loop.run_in_executor(pool, dossier, t, snap))
+            pdf_busy = await press_times(building)
+            await building
         finally:
             await stop_harness(h)
 
@@ -128,6 +140,9 @@ async def bench_latency(presses: int, screenshots: int) -> None:
           f"{q(busy, 0.5):.2f} ms, p95 {q(busy, 0.95):.2f} ms ({len(busy)} presses)")
     print(f"Ratio busy/idle: median {q(busy, 0.5) / q(idle, 0.5):.2f}x, "
           f"p95 {q(busy, 0.95) / q(idle, 0.95):.2f}x")
+    print(f"... while a 20 + 30 dossier is built: median {q(pdf_busy, 0.5):.2f} ms, "
+          f"p95 {q(pdf_busy, 0.95):.2f} ms, max {max(pdf_busy) * 1000:.1f} ms "
+          f"({len(pdf_busy)} presses)")
 
 
 def dossier_snapshot(transactions: int, screenshots: int) -> Snapshot:
