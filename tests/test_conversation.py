@@ -279,3 +279,22 @@ async def test_forged_buttons_cannot_skip_a_question(harness: Harness) -> None:
         assert h.alerts()[-1] == h.t("button-stale"), forged
     case = await case_of(h)
     assert case.step == "police" and case.verdict is None and str(case.amount) == "300.00"
+
+
+async def test_inline_message_callbacks_are_answered_and_change_nothing(
+        harness: Harness) -> None:
+    h = harness
+    await consent(h)
+    for data in ("sy:1:0:1", "tk:1:e:0:1", "nc", "sd:1", "cs:1", "fu:1:done", "lg:en",
+                 "pp:1:v", "zz"):
+        before = len(h.api.calls)
+        await h.app.process_update(h.updates.raw({"callback_query": {
+            "id": "q1", "from": {"id": 1, "is_bot": False, "first_name": "U"},
+            "chat_instance": "ci", "inline_message_id": "inl-1", "data": data}}))
+        calls = h.api.calls[before:]
+        assert [c.method for c in calls] == ["answerCallbackQuery"], data
+        assert calls[0].params["text"] == h.t("button-stale"), data
+    case = await case_of(h)
+    assert case.symptoms == [] and await count(h, "cases") == 1
+    row = await h.svc.store.get_user(1)
+    assert row is not None and row.locale == "zh-CN"

@@ -253,6 +253,10 @@ def parsed_button(
         me = await who(update, context)
         if query is None or me is None:
             return
+        if query.message is None:
+            # The bot sends no inline-mode messages: such a press is forged; answer, change nothing.
+            await query.answer(me.t("button-stale"), show_alert=True)
+            return
         try:
             data = parse(query.data)
         except BadCallback:
