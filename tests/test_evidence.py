@@ -171,7 +171,7 @@ async def test_typed_transaction_with_reasks_edit_totals_and_delete(harness: Har
     calls = await h.send("2099-01-01 10:00")
     assert said(h, calls, "ev-invalid-at")
     await h.send("2026/11/21 09:05")
-    calls = await h.send("一千")
+    calls = await h.send("很多")
     assert said(h, calls, "ev-invalid-amount")
     await h.send("¥300")
     await h.press(h.t("ev-channel-jintiao"))
@@ -184,6 +184,12 @@ async def test_typed_transaction_with_reasks_edit_totals_and_delete(harness: Har
     text = _plain(h.last_text(1))
     assert "********4455" in text and "289100334455" not in text
     assert _plain(h.t("ev-tx-differs", said="1,299", total="300")) in text
+    # The checked sum replaces the estimate, with a line in the case history.
+    await h.press(h.t("ev-btn-use-total"))
+    assert (await case_of(h)).amount == Decimal("300.00")
+    assert [e.data for e in await h.svc.store.events(1) if e.kind == "amount_checked"] == [
+        {"said": "1299.00", "total": "300.00"}]
+    assert h.t("ev-btn-use-total") not in h.buttons(1)[-3:]
     # Edit the amount, then the typed text goes back to the triage once nothing is asked.
     await h.press("", data=f"kx:{tx.id}:v")
     await h.press("", data=f"kx:{tx.id}:m")
@@ -400,6 +406,7 @@ async def test_a_half_typed_entry_does_not_capture_text_of_another_case(
     await h.press(h.t("ev-btn-add-tx"))
     assert store(h).awaiting_text(1, 0)
     await h.send("/new")
+    await h.press(h.t("btn-new-case"))
     assert (await case_of(h)).id == 2
     assert not store(h).awaiting_text(1, 0)
     calls = await h.send("abc")

@@ -51,11 +51,11 @@ class ProposalAction(Callback):
 
 @register
 class TxMenu(Callback):
-    """List (l) a case's transactions or start adding one (a)."""
+    """List (l) a case's transactions, start adding one (a), or make their total the loss (s)."""
 
     prefix = "kt"
     case: RowId
-    a: Literal["l", "a"]
+    a: Literal["l", "a", "s"]
 
 
 @register

@@ -83,7 +83,7 @@ from bot.handlers.views import EVENT_KEYS, Screen, kb, mark
 from bot.money import format_amount
 from bot.safety import find_secrets
 from bot.services import Services, services_of
-from bot.store.cases import CaseRow
+from bot.store.cases import AMOUNT_KEY, CaseRow
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,10 @@ UPLOAD_TARGET_S = 3600.0
 DRAFT_TTL_S = 3600.0
 MAX_MESSAGE = 4000  # under Telegram's 4096, leaving room for the <pre> tags
 
-EVIDENCE_EVENT_KEYS: dict[str, str] = {"evidence_filed": "event-evidence-filed"}
+EVIDENCE_EVENT_KEYS: dict[str, str] = {
+    "evidence_filed": "event-evidence-filed",
+    "amount_checked": "event-amount-checked",
+}
 SECRET_KEYS: dict[str, str] = {
     "sms_code": "ev-secret-code",
     "password": "ev-secret-password",
@@ -342,6 +345,8 @@ def tx_list_screen(me: Who, case: CaseRow, store: EvidenceStore) -> Screen:
         [(me.t("ev-btn-tx", n=n, amount=format_amount(tx.amount)), TxAction(tx=tx.id, a="v"))]
         for n, tx in enumerate(txs, 1)
     ]
+    if txs and case.amount != sum((tx.amount for tx in txs), Decimal(0)):
+        rows.append([(me.t("ev-btn-use-total"), TxMenu(case=case.id, a="s"))])
     rows.append([(me.t("ev-btn-add-tx"), TxMenu(case=case.id, a="a")),
                  (me.t("ev-btn-back"), EvidenceMenu(case=case.id))])
     return Screen("\n\n".join(parts), kb(rows))
@@ -875,6 +880,22 @@ async def on_tx_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who
     store = evidence_of(me.svc).store
     if data.a == "l":
         await query.answer()
+        await edit(query, tx_list_screen(me, case, store))
+        return
+    if data.a == "s":
+        txs = store.transactions(case.id)
+        if not txs:
+            await query.answer(me.t("button-stale"), show_alert=True)
+            return
+        # The checked sum replaces the estimate given in the questions (kept in the history).
+        total = sum((tx.amount for tx in txs), Decimal(0))
+        said = case.amount
+        case.amount = total
+        case.answers = {**case.answers, AMOUNT_KEY: "known"}
+        await me.svc.store.save_case(case, me.svc.now(), "amount_checked",
+                                     said=str(said) if said is not None else "",
+                                     total=str(total))
+        await query.answer(me.t("tick-saved"))
         await edit(query, tx_list_screen(me, case, store))
         return
     await store.set_draft(me.user.id, case.id, DraftKind.TX, None, "order", {}, me.svc.now())

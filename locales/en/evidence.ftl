@@ -2,6 +2,7 @@
 
 cmd-evidence = Upload evidence, record transactions and contacts
 cmd-report = Build the claim documents and the PDF dossier
+event-amount-checked = Loss set to the transactions' total, ¥{ $total }
 event-evidence-filed = Added a piece of evidence
 
 ev-need-consent = To keep evidence and transactions I need your consent to store case data first: send /start. Until then I store no files.
@@ -42,6 +43,7 @@ ev-btn-today = 📅 Today
 ev-btn-skip = ⏭ Skip
 ev-btn-delete = 🗑 Delete
 ev-btn-delete-yes = 🗑 Yes, delete
+ev-btn-use-total = ✅ Make the list's total the loss
 ev-btn-delete-contact = 🗑 Delete entry { $n } ({ $at })
 ev-send-for-item = Good: now send me the screenshots or files for “{ $item }”; several in a row are fine. Sending them as files keeps the originals.
 ev-missing = Still missing: { $items }

@@ -2,6 +2,7 @@
 
 cmd-evidence = 上传证据、记录交易和联系记录
 cmd-report = 生成索赔文书和 PDF 材料
+event-amount-checked = 损失金额改为交易清单合计 ¥{ $total }
 event-evidence-filed = 补充了一份证据
 
 ev-need-consent = 要保存证据和交易记录，需要先同意保存案件信息：请发送 /start。在此之前我不会保存任何文件。
@@ -30,6 +31,7 @@ ev-btn-today = 📅 今天
 ev-btn-skip = ⏭ 跳过
 ev-btn-delete = 🗑 删除
 ev-btn-delete-yes = 🗑 确认删除
+ev-btn-use-total = ✅ 以清单合计作为损失金额
 ev-btn-delete-contact = 🗑 删除第 { $n } 条（{ $at }）
 ev-send-for-item = 好的，现在把「{ $item }」的截图或文件发给我，可以连续发几张。以文件形式发送能保留原图。
 ev-missing = 还缺：{ $items }
