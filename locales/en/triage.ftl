@@ -71,7 +71,7 @@ emergency-freeze-jintiao = <b>Freeze 金条</b> through in-app customer service 
 emergency-freeze-jintiao-short = Freeze 金条
 emergency-password-free-off = Turn off <b>password-free small payments</b> (小额免密), usually under 我的 → 设置 → 支付设置 → 小额免密.
 emergency-password-free-off-short = Turn off 小额免密
-emergency-lock-account = Consider <b>locking the account</b> under Account Security → 账号锁定管理; locking logs out every session.
+emergency-lock-account = Consider <b>locking the account</b>, usually under Account Security → 账号锁定管理; locking usually logs out every session.
 emergency-lock-account-short = Lock the account
 emergency-recover-phone = If the bound phone was changed and codes don't reach you: use "can't receive code" (无法接收验证码) on the login page to appeal; manual unbinding usually takes 1–3 working days. Until then you may not be able to change the password, so first have in-app customer service freeze JD Pay, 白条 and 金条.
 emergency-recover-phone-short = Recover the bound phone
@@ -141,7 +141,7 @@ shield-caller = 📞 If someone calls during the review saying they are JD: hang
 
 route-police-first =
     👮 <b>The police route comes first:</b> in cases like this the police matter more than JD's cover.
-    • Money just left (within about 30 minutes): call 110 now and ask for an emergency stop-payment.
+    • Money just left: call 110 now and ask for an emergency stop-payment (police often speak of a window of about 30 minutes).
     • Report it at a police station, or with the 报案助手 in the 国家反诈中心 App.
     • Police usually ask for: your ID, the account that paid, each amount and time, the other side's account and payee, transfer receipts, chat records, the links or app names involved. Ask for the report receipt.
 route-known-person =

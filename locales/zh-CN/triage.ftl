@@ -71,7 +71,7 @@ emergency-freeze-jintiao = 通过 App 内客服<b>冻结金条</b>，说明借�
 emergency-freeze-jintiao-short = 冻结金条
 emergency-password-free-off = 关闭<b>小额免密支付</b>：一般在「我的 → 设置 → 支付设置 → 小额免密」。
 emergency-password-free-off-short = 关闭小额免密
-emergency-lock-account = 考虑在「账户安全 → 账号锁定管理」里<b>锁定账号</b>，锁定后所有登录都会被退出。
+emergency-lock-account = 考虑<b>锁定账号</b>：一般在「账户安全 → 账号锁定管理」里，锁定后通常会退出所有登录。
 emergency-lock-account-short = 锁定账号
 emergency-recover-phone = 绑定手机被改、收不到验证码时：在登录页选「无法接收验证码」申诉找回；人工解绑一般要 1–3 个工作日。在这之前可能改不了密码，所以先通过 App 内客服冻结京东支付、白条和金条。
 emergency-recover-phone-short = 找回绑定手机号
@@ -141,7 +141,7 @@ shield-caller = 📞 审核期间如果有人自称京东来电：先挂断，�
 
 route-police-first =
     👮 <b>先走报警途径：</b>这类案件里，警方比京东赔付更关键。
-    • 钱刚转走（约 30 分钟内）：马上打 110，请求紧急止付。
+    • 钱刚转走：马上打 110，请求紧急止付（警方常说窗口约 30 分钟）。
     • 报案：去派出所，或用国家反诈中心 App 的「报案助手」。
     • 警方一般会问：你的身份证件、付款账户、每笔金额和时间、对方的账户和收款人、转账凭证、聊天记录、对方给的链接或 App 名称。报案后记得要报案回执。
 route-known-person =
