@@ -294,3 +294,23 @@ def test_log_filter_redacts_other_libraries_arguments_of_any_shape(
     assert "3 updates, 0.5 s" in log
     assert "broadcast 7 started" in log  # the bot's own records are kept as they are
     assert "Calling `<…>` with `<…>`" in log
+
+
+def test_tracebacks_keep_frames_but_not_messages_that_may_quote_input(
+        debug_log: io.StringIO) -> None:
+    from telegram.error import BadRequest
+
+    log = logging.getLogger("bot.handlers.general")
+    typed = "密码 " + "abc" + "12345"  # not written out: the traceback shows source lines
+    try:
+        try:
+            raise BadRequest("Message to edit not found")
+        except BadRequest as exc:
+            raise ValueError(f"input_value={typed!r}") from exc
+    except ValueError:
+        log.exception("error while handling an update")
+    text = debug_log.getvalue()
+    assert "abc12345" not in text
+    assert "ValueError: <message withheld>" in text
+    assert "BadRequest: Message to edit not found" in text  # Telegram's words are kept
+    assert "test_tracebacks_keep_frames" in text  # the frames are kept

@@ -13,6 +13,7 @@ from telegram.ext import ContextTypes
 from bot.callbacks import Callback
 from bot.handlers.common import Who, edit, is_private, parsed_button, private_only, send, who
 from bot.handlers.views import ConfirmDelete, Screen, SetLang, kb
+from bot.logs import describe
 from bot.services import services
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ MENU: list[tuple[str, str]] = [
     ("cases", "cmd-cases"),
     ("evidence", "cmd-evidence"),
     ("report", "cmd-report"),
+    ("check", "cmd-check"),
     ("new", "cmd-new"),
     ("cancel", "cmd-cancel"),
     ("lang", "cmd-lang"),
@@ -146,7 +148,7 @@ async def purge_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the error (never the token) and tell the user their progress is safe."""
     error = context.error
-    log.error("error while handling an update: %s: %s", type(error).__name__, error,
+    log.error("error while handling an update: %s", describe(error),
               exc_info=error if not isinstance(error, Forbidden) else None)
     if isinstance(update, Update) and update.effective_chat:
         try:
