@@ -18,7 +18,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import alerts, delivery, evidence, followups
+from bot import alerts, checker, delivery, evidence, followups
 from bot.engine.loader import load_flow
 from bot.handlers import general, guard, triage
 from bot.i18n import Translator
@@ -105,6 +105,7 @@ def register_handlers(app: App) -> None:
     alerts.register(app)
     followups.register(app)
     evidence.register(app)
+    checker.register(app)
 
     # Any other button: stale or forged; answered with a clear message, nothing changes.
     app.add_handler(CallbackQueryHandler(triage.button))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from telegram import Update
 from telegram.ext import Application, ContextTypes
 
 from bot.callbacks import Callback
@@ -20,6 +21,8 @@ from bot.store.db import Database
 CaseHook = Callable[[CaseRow], Awaitable[None]]
 AppHook = Callable[["Application[Any, Any, Any, Any, Any, Any]"], Awaitable[None]]
 ExportHook = Callable[[int], Awaitable[dict[str, Any]]]
+# Text sent while no question is open: a feature may answer it (True) before the fallback.
+StrayTextHook = Callable[[Update, "ContextTypes.DEFAULT_TYPE", Any, str], Awaitable[bool]]
 # (case, locale) -> rows of (label, button) for the /case screen.
 CaseActionsHook = Callable[[CaseRow, str], Awaitable[list[list[tuple[str, Callback]]]]]
 
@@ -40,6 +43,8 @@ class Hooks:
     case_closed: list[CaseHook] = field(default_factory=list)
     # Extra button rows a feature offers under /case (e.g. "claim submitted"), per locale.
     case_actions: list[CaseActionsHook] = field(default_factory=list)
+    # Free text with no question open (the message checker answers scams here).
+    stray_text: list[StrayTextHook] = field(default_factory=list)
     on_start: list[AppHook] = field(default_factory=list)
     on_stop: list[AppHook] = field(default_factory=list)
     export: list[ExportHook] = field(default_factory=list)

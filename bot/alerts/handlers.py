@@ -342,6 +342,15 @@ async def alert(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not body:
         await send(update, context, Screen(me.t("alert-usage")))
         return
+    await draft_alert(update, context, me, body)
+
+
+async def draft_alert(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
+                      body: str) -> None:
+    """Preview an alert (rights already checked) with Send and Cancel, within the limits."""
+    chat = update.effective_chat
+    if chat is None:
+        return
     svc = me.svc
     store = alerts_of(svc).store
     limit = svc.settings.alert_max_per_hour

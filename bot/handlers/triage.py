@@ -213,6 +213,9 @@ async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(update, context, me.views.welcome())
         return
     if case is None or waiting is None:
+        for hook in me.svc.hooks.stray_text:
+            if await hook(update, context, me, message.text):
+                return
         await send(update, context, stray_text_answer(me, case))
         return
     if isinstance(waiting, AmountStep):

@@ -1,0 +1,289 @@
+"""Forward a suspicious message, get a verdict: /check, forwarded messages, stray text, /reports.
+
+Nothing of a checked message is stored. Only when the user presses "this was wrong" is the text
+stored, masked (digit runs hidden), for the admins; it is kept in memory for REPORT_WINDOW_S
+until then so the report can include it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+from collections import OrderedDict
+from typing import Any
+
+from telegram import CallbackQuery, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.callbacks import Callback
+from bot.checker.buttons import PATTERN, CheckFeedback, ReportDecision
+from bot.checker.engine import Checker, Result, Verdict
+from bot.checker.model import Model, load_examples
+from bot.checker.rules import load_rules
+from bot.checker.store import CheckerStore
+from bot.handlers.common import Who, edit, edit_keyboard, parsed_button, private_only, send, who
+from bot.handlers.views import Screen, kb
+from bot.services import Services, services_of
+
+EXTRAS_KEY = "checker"
+REPORT_WINDOW_S = 1800.0
+MAX_QUOTES = 6
+_DIGITS = re.compile(r"\d{4,}")
+
+VERDICT_KEYS: dict[Verdict, str] = {
+    Verdict.SCAM: "checker-verdict-scam",
+    Verdict.SUSPICIOUS: "checker-verdict-suspicious",
+    Verdict.SPAM: "checker-verdict-spam",
+    Verdict.UNKNOWN: "checker-verdict-unknown",
+}
+ADVICE_KEYS: dict[Verdict, str] = {
+    Verdict.SCAM: "checker-advice-scam",
+    Verdict.SUSPICIOUS: "checker-advice-suspicious",
+    Verdict.SPAM: "checker-advice-spam",
+    Verdict.UNKNOWN: "checker-advice-unknown",
+}
+FLAG_NOTE_KEYS: dict[str, str] = {
+    "lookalike_domain": "checker-flag-lookalike",
+    "odd_caller": "checker-flag-odd-caller",
+    "link": "checker-flag-link",
+}
+
+
+def mask(text: str) -> str:
+    """Hide digit runs (codes, card, phone and order numbers) before anything is stored."""
+    return _DIGITS.sub(lambda m: "#" * len(m.group(0)), text)
+
+
+class CheckerFeature:
+    """The checker with its store and the recent checks a user may still report."""
+
+    def __init__(self, svc: Services) -> None:
+        self.svc = svc
+        self.store = CheckerStore(svc.db)
+        self.checker = Checker(load_rules(svc.t), Model.load(), load_examples())
+        self._recent: OrderedDict[int, tuple[float, int, Result, str]] = OrderedDict()
+        self._next = 1
+
+    def remember(self, user_id: int, result: Result, text: str) -> int:
+        """Keep a masked copy of a checked message for a possible report; return its ref."""
+        now = time.monotonic()
+        while self._recent and (len(self._recent) > 2000 or
+                                next(iter(self._recent.values()))[0] < now - REPORT_WINDOW_S):
+            self._recent.popitem(last=False)
+        ref = self._next
+        self._next = (self._next + 1) % (2**31)
+        self._recent[ref] = (now, user_id, result, mask(text)[:2000])
+        return ref
+
+    def forget(self, ref: int) -> None:
+        """Drop a remembered check (reported once is enough)."""
+        self._recent.pop(ref, None)
+
+    def recalled(self, ref: int, user_id: int) -> tuple[Result, str] | None:
+        """Return a remembered check of this user, if still kept."""
+        entry = self._recent.get(ref)
+        if entry is None or entry[1] != user_id or entry[0] < time.monotonic() - REPORT_WINDOW_S:
+            return None
+        return entry[2], entry[3]
+
+
+def feature(svc: Services) -> CheckerFeature:
+    """Return the checker feature of an application."""
+    value = svc.extras[EXTRAS_KEY]
+    assert isinstance(value, CheckerFeature)
+    return value
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Load the rules (broken ones stop start-up), add handlers and hooks."""
+    svc = services_of(app)
+    feat = CheckerFeature(svc)
+    svc.extras[EXTRAS_KEY] = feat
+    private = filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler("check", check_command))
+    app.add_handler(CommandHandler("reports", reports))
+    # Forwarded text or captions; a forwarded screenshot without words goes to the evidence.
+    app.add_handler(MessageHandler(
+        private & filters.FORWARDED & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND,
+        forwarded))
+    app.add_handler(CallbackQueryHandler(button, pattern=PATTERN))
+    svc.hooks.stray_text.append(stray_text)
+    svc.hooks.export.append(feat.store.export_user)
+
+    async def load_examples(_: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        feat.checker.add_examples(await feat.store.examples())
+
+    svc.hooks.on_start.append(load_examples)
+
+
+def result_screen(me: Who, result: Result, ref: int) -> Screen:
+    """The verdict, the red flags quoted back, the scam it resembles and what to do now."""
+    t = me.t
+    parts = [t(VERDICT_KEYS[result.verdict])]
+    if result.has_secret:
+        parts.append(t("checker-secret-warning"))
+    quotes = [f for f in result.flags if f.quote][:MAX_QUOTES]
+    if quotes:
+        lines = [f"• «{html.escape(f.quote)}»" for f in quotes]
+        notes = {FLAG_NOTE_KEYS[f.signal] for f in quotes if f.signal in FLAG_NOTE_KEYS}
+        lines += [t(key) for key in sorted(notes)]
+        parts.append(t("checker-flags-intro") + "\n" + "\n".join(lines))
+    if result.kind is not None and result.verdict in (Verdict.SCAM, Verdict.SUSPICIOUS):
+        kind = me.svc.extras[EXTRAS_KEY].checker.rules.kind(result.kind)
+        parts.append(t("checker-resembles", kind=t(kind.name)) + "\n" + t(kind.truth))
+    parts.append(t(ADVICE_KEYS[result.verdict]))
+    rows: list[list[tuple[str, Callback]]] = [
+        [(t("btn-checker-wrong"), CheckFeedback(ref=ref, a="w"))],
+    ]
+    if result.verdict in (Verdict.SCAM, Verdict.SUSPICIOUS):
+        rows.append([(t("btn-checker-case"), CheckFeedback(ref=ref, a="c"))])
+    return Screen("\n\n".join(parts), kb(rows))
+
+
+async def answer_check(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
+                       text: str) -> Result:
+    """Check a text and send the verdict screen."""
+    feat = feature(me.svc)
+    result = feat.checker.check(text)
+    ref = feat.remember(me.user.id, result, text)
+    await send(update, context, result_screen(me, result, ref))
+    return result
+
+
+async def check_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/check <text>, or /check in reply to a message: check it."""
+    me = await who(update, context)
+    message = update.effective_message
+    if me is None or message is None or not await private_only(update, context, me):
+        return
+    text = " ".join(context.args or [])
+    reply = message.reply_to_message
+    if not text and reply is not None:
+        text = reply.text or reply.caption or ""
+    if not text.strip():
+        await send(update, context, Screen(me.t("checker-prompt")))
+        return
+    await answer_check(update, context, me, text)
+
+
+async def forwarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A forwarded message in private: check it (a code inside is warned about, not stored)."""
+    me = await who(update, context)
+    message = update.effective_message
+    if me is None or message is None:
+        return
+    text = message.text or message.caption or ""
+    if not text.strip():
+        await send(update, context, Screen(me.t("checker-no-text")))
+        return
+    await answer_check(update, context, me, text)
+
+
+async def stray_text(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
+                     text: str) -> bool:
+    """Text while no question is open: answer with the checker when it looks like a scam."""
+    feat = feature(me.svc)
+    result = feat.checker.check(text)
+    if result.verdict not in (Verdict.SCAM, Verdict.SUSPICIOUS):
+        return False
+    ref = feat.remember(me.user.id, result, text)
+    await send(update, context, result_screen(me, result, ref))
+    return True
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
+                    query: CallbackQuery, data: Callback) -> None:
+    """Handle "this was wrong", "start a case" and the admins' report decisions."""
+    if isinstance(data, CheckFeedback):
+        await on_feedback(update, context, me, query, data)
+    elif isinstance(data, ReportDecision):
+        await on_decision(update, context, me, query, data)
+    else:
+        await query.answer(me.t("button-stale"), show_alert=True)
+
+
+async def on_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
+                      query: CallbackQuery, data: CheckFeedback) -> None:
+    """Store a report (masked text, if still kept), or start a case."""
+    feat = feature(me.svc)
+    if data.a == "c":
+        await query.answer()
+        from bot.handlers.triage import start  # the triage imports the checker's hook type
+
+        await start(update, context)
+        return
+    recalled = feat.recalled(data.ref, me.user.id)
+    if recalled is None:
+        await query.answer(me.t("checker-report-expired"), show_alert=True)
+        return
+    result, text = recalled
+    consented = me.row is not None and me.row.consented
+    signals = ",".join(f.signal for f in result.flags)
+    await feat.store.add_report(me.user.id if consented else 0, me.svc.now(),
+                                result.verdict.value, result.kind, signals, text)
+    feat.forget(data.ref)
+    await query.answer(me.t("checker-report-thanks"), show_alert=True)
+    await edit_keyboard(query, Screen(""))
+
+
+async def reports(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Admins: the open reports, each with scam / not a scam / make an alert."""
+    me = await who(update, context)
+    if me is None or not await private_only(update, context, me):
+        return
+    if me.user.id not in me.svc.settings.admin_ids:
+        await send(update, context, Screen(me.t("reports-only-admins")))
+        return
+    open_reports = await feature(me.svc).store.open_reports()
+    if not open_reports:
+        await send(update, context, Screen(me.t("reports-empty")))
+        return
+    for report in open_reports:
+        text = html.escape(report.text or "")
+        await send(update, context, Screen(
+            me.t("reports-line", id=report.id, verdict=report.verdict,
+                 kind=report.kind or "-", date=me.svc.fmt_time(report.at)) + "\n" + text,
+            kb([[(me.t("btn-report-scam"), ReportDecision(id=report.id, a="s")),
+                 (me.t("btn-report-not"), ReportDecision(id=report.id, a="n"))],
+                [(me.t("btn-report-alert"), ReportDecision(id=report.id, a="a"))]]),
+        ))
+
+
+async def on_decision(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
+                      query: CallbackQuery, data: ReportDecision) -> None:
+    """Mark a report; a confirmed scam is matched from then on and may become an alert."""
+    if me.user.id not in me.svc.settings.admin_ids:
+        await query.answer(me.t("reports-only-admins"), show_alert=True)
+        return
+    feat = feature(me.svc)
+    report = await feat.store.get_report(data.id)
+    if report is None:
+        await query.answer(me.t("button-stale"), show_alert=True)
+        return
+    if data.a in ("s", "n"):
+        if not await feat.store.decide(report, data.a == "s", me.user.id, me.svc.now()):
+            await query.answer(me.t("button-stale"), show_alert=True)
+            return
+        if data.a == "s" and report.text:
+            feat.checker.add_examples([report.text])
+        await query.answer(me.t("reports-decided"))
+        await edit(query, Screen(me.t("reports-done", id=report.id,
+                                      decision=me.t("btn-report-scam" if data.a == "s"
+                                                    else "btn-report-not"))))
+        return
+    await query.answer()
+    from bot.alerts.handlers import draft_alert  # alerts import the triage views
+
+    body = me.t("checker-alert-body", text=html.escape(report.text or ""))
+    await draft_alert(update, context, me, body)
+
+
+button = parsed_button(on_button)

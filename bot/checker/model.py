@@ -1,0 +1,68 @@
+"""A small statistical scam classifier: character n-gram TF-IDF with logistic regression.
+
+Trained by ``scripts/train_checker.py`` on the train split of ``corpus/messages.jsonl`` and
+shipped as JSON (n-gram -> idf and weight): loading it runs no code, unlike a pickle. The same
+``features`` function is used to train and to score, so both see exactly the same numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+MODEL_FILE = Path(__file__).resolve().parent / "model.json"
+# Scam messages of the corpus's train split: the first confirmed examples to match against.
+EXAMPLES_FILE = Path(__file__).resolve().parent / "examples.json"
+NGRAMS = (1, 2, 3)
+
+
+def grams(plain: str) -> Counter[str]:
+    """Count the character n-grams of a normalised text."""
+    out: Counter[str] = Counter()
+    for n in NGRAMS:
+        for i in range(len(plain) - n + 1):
+            out[plain[i:i + n]] += 1
+    return out
+
+
+def features(plain: str, idf: dict[str, float]) -> dict[str, float]:
+    """Sublinear TF-IDF of the known n-grams, L2-normalised."""
+    weights = {g: (1.0 + math.log(c)) * idf[g] for g, c in grams(plain).items() if g in idf}
+    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+    return {g: w / norm for g, w in weights.items()}
+
+
+@dataclass(frozen=True)
+class Model:
+    """The shipped classifier: probability that a message is a scam or suspicious."""
+
+    idf: dict[str, float]
+    coef: dict[str, float]
+    intercept: float
+
+    def probability(self, plain: str) -> float:
+        """Return P(scam or suspicious) for a normalised text."""
+        z = self.intercept + sum(w * self.coef.get(g, 0.0)
+                                 for g, w in features(plain, self.idf).items())
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> Model | None:
+        """Load the model file; None when there is none (the checker then uses its rules)."""
+        if not path.exists():
+            return None
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        vocab: dict[str, list[float]] = raw["vocab"]
+        return cls({g: v[0] for g, v in vocab.items()}, {g: v[1] for g, v in vocab.items()},
+                   float(raw["intercept"]))
+
+
+def load_examples(path: Path = EXAMPLES_FILE) -> list[str]:
+    """Return the shipped scam examples (empty when there are none)."""
+    if not path.exists():
+        return []
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [str(x) for x in data]

@@ -1,0 +1,172 @@
+"""The message checker: normalisation, each detector alone, and the bot's answers end to end."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import pytest
+
+from bot.checker.engine import Checker, Verdict
+from bot.checker.handlers import feature, mask
+from bot.checker.normalize import normalize, spell
+from bot.checker.rules import load_rules
+from bot.i18n import Translator
+from tests.conftest import Harness, make_settings, start_harness, stop_harness
+from tests.test_triage import answer_all, consent, last_message_with_buttons, pick
+
+RULES = load_rules(Translator())
+CHECKER = Checker(RULES)
+ADMIN = 900
+
+
+@pytest.mark.parametrize(("text", "plain"), [
+    ("注 销.白-条", "注销白条"),
+    ("註銷白條", "注销白条"),
+    ("ＪＤ．ＣＯＭ", "jdcom"),
+    ("注💰销白😀条", "注销白条"),
+])
+def test_normalisation(text: str, plain: str) -> None:
+    assert normalize(text).plain == plain
+
+
+def test_sound_matches_keep_syllables_whole_and_quote_the_original() -> None:
+    norm = normalize("zhu销bai条，影响正信")
+    start = norm.sounds.find(spell("注销白条"))
+    span = norm.sound_span(start, start + len(spell("注销白条")))
+    assert span is not None and norm.quote(*span) == "zhu销bai条"
+    # "xiao" inside 小 + the next syllable must not match half a character.
+    assert normalize("想").sound_span(1, 5) is None
+
+
+@pytest.mark.parametrize(("text", "verdict", "kind"), [
+    ("您好，我是京东金融客服，您的白条需要注销，否则会影响征信", Verdict.SCAM, "cancel_credit"),
+    ("註銷白條，否則影響徵信", Verdict.SCAM, "cancel_credit"),
+    ("zhu销bai条，不然影响正信", Verdict.SCAM, "cancel_credit"),
+    ("注 销 白 条 否 则 影 响 征 信", Verdict.SCAM, "cancel_credit"),
+    ("您的百万保障免费期结束，将开始自动扣费，请联系取消", Verdict.SCAM, "baiwan_baozhang"),
+    ("您的快递丢失，我们给您双倍赔偿，请加理赔群", Verdict.SCAM, "parcel_compensation"),
+    ("请下载腾讯会议，输入会议号后开启屏幕共享", Verdict.SCAM, "screen_share"),
+    ("请把资金转到安全账户进行资金核查", Verdict.SCAM, "safe_account"),
+    ("我是网警，可以帮你追回被骗的钱，需要先交保证金", Verdict.SCAM, "recovery"),
+    ("Click http://jd.com-refund.cn to get your refund", Verdict.SCAM, "phishing_link"),
+    ("把收到的验证码发给我，我帮你处理", Verdict.SUSPICIOUS, "code_request"),
+])
+def test_known_scripts(text: str, verdict: Verdict, kind: str) -> None:
+    result = CHECKER.check(text)
+    assert result.verdict is verdict or (
+        verdict is Verdict.SUSPICIOUS and result.verdict is Verdict.SCAM), result
+    assert result.kind == kind
+    assert all(f.quote for f in result.flags), "every red flag is quoted back"
+
+
+@pytest.mark.parametrize("text", [
+    "京东不会要求你注销白条，接到这种电话请挂断",
+    "警方提醒：不要共享屏幕，不要把验证码告诉任何人",
+    "【京东】验证码482913，请勿泄露给他人。",
+    "您的订单已发货，预计明天送达",
+    "退款已原路退回到您的支付账户",
+    "明天一起吃饭吗",
+    "https://item.jd.com/100012043978.html 这个好用吗",
+])
+def test_hard_negatives_are_not_flagged(text: str) -> None:
+    assert CHECKER.check(text).verdict in (Verdict.UNKNOWN, Verdict.SPAM), text
+
+
+def test_advertising_is_spam_not_scam() -> None:
+    assert CHECKER.check("双11大促，满减优惠券限时领取，回TD退订").verdict is Verdict.SPAM
+
+
+def test_a_code_is_warned_about_and_similarity_finds_rewordings() -> None:
+    result = CHECKER.check("【京东】验证码482913，请勿泄露给他人。")
+    assert result.has_secret
+    checker = Checker(RULES, examples=["恭喜您获得京东内部员工福利名额请添加微信领取"])
+    assert checker.check("恭喜您获得京东内部员工福利名额，请添加微信领取！").similar > 0.9
+    assert checker.check("恭喜您获得京东内部员工福利名额，请添加微信领取！").verdict is (
+        Verdict.SCAM)
+
+
+def test_mask_hides_digit_runs() -> None:
+    assert mask("卡号 6222021234567890 验证码 482913 ok 12") == (
+        "卡号 ################ 验证码 ###### ok 12")
+
+
+# ---- through the Application ------------------------------------------------------------------
+
+
+@pytest.fixture
+async def h(tmp_path: Any) -> Any:
+    from tests.conftest import FakeClock
+
+    harness = await start_harness(make_settings(tmp_path, admin_ids=str(ADMIN)), FakeClock())
+    try:
+        yield harness
+    finally:
+        await stop_harness(harness)
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+async def test_check_command_answers_with_verdict_flags_and_truth(h: Harness,
+                                                                  lang: str) -> None:
+    await h.send("/check 您的白条需要注销，否则影响征信，请开启屏幕共享", lang=lang)
+    text = h.last_text(1)
+    assert text.startswith(h.t("checker-verdict-scam", lang))
+    assert "«" in text and "注销" in text and "征信" in text
+    assert h.t("checker-advice-scam", lang) in text
+    kinds = [k for k in RULES.kinds if h.t(k.truth, lang) in text]
+    assert kinds, "the truth about the scam it resembles"
+    await h.send("/check", lang=lang)
+    assert h.last_text(1) == h.t("checker-prompt", lang)
+
+
+async def test_a_forwarded_code_sms_is_checked_and_nothing_is_stored(h: Harness) -> None:
+    body = {
+        "message_id": 5, "date": 0, "chat": {"id": 1, "type": "private"},
+        "from": {"id": 1, "is_bot": False, "first_name": "U", "language_code": "zh-CN"},
+        "forward_origin": {"type": "hidden_user", "date": 0, "sender_user_name": "x"},
+        "text": "【京东】验证码482913，用于修改支付密码，请勿泄露。",
+    }
+    await h.app.process_update(h.updates.raw({"message": body}))
+    text = h.last_text(1)
+    assert h.t("checker-secret-warning") in text
+    db = sqlite3.connect(h.settings.database_path)
+    try:
+        dump = "\n".join(db.iterdump())
+    finally:
+        db.close()
+    assert "482913" not in dump
+
+
+async def test_stray_scam_text_gets_the_checker_and_other_text_the_pointer(
+        h: Harness) -> None:
+    await consent(h)
+    await pick(h, ["unknown_orders"])
+    await answer_all(h)
+    await h.send("客服说我的快递丢失了，要给我双倍赔偿，让我加理赔群")
+    assert h.last_text(1).startswith(h.t("checker-verdict-scam"))
+    await h.send("好的谢谢")
+    assert h.last_text(1) == h.t("fallback-planned", case=1)
+
+
+async def test_reports_reach_admins_and_a_confirmed_scam_is_matched(h: Harness) -> None:
+    message = "恭喜您获得京东内部员工福利名额，添加客服微信 wx12345678 领取"
+    await consent(h)
+    await h.send("/check " + message)
+    before = feature(h.svc).checker.check(message).verdict
+    await h.press(h.t("btn-checker-wrong"))
+    assert h.alerts()[-1] == h.t("checker-report-thanks")
+    await h.send("/reports", user=2)
+    assert h.last_text(2) == h.t("reports-only-admins")
+    await h.send("/reports", user=ADMIN)
+    shown = h.last_text(ADMIN)
+    assert "########" in shown and "12345678" not in shown, "digits are masked"
+    message_with_buttons = dict(last_message_with_buttons(h, ADMIN))
+    await h.press(h.t("btn-report-scam"), user=ADMIN)
+    assert h.saw(ADMIN, "reports-done", id=1, decision=h.t("btn-report-scam"))
+    after = feature(h.svc).checker.check(message.replace("，", " "))
+    assert before is not Verdict.SCAM and after.verdict is Verdict.SCAM and after.similar > 0.9
+    # Deciding twice is stale; a report can become an alert draft in one step.
+    await h.press_data("cr:1:s", message_with_buttons, user=ADMIN)
+    assert h.alerts()[-1] == h.t("button-stale")
+    await h.press_data("cr:1:a", message_with_buttons, user=ADMIN)
+    assert h.saw(ADMIN, "alert-confirm", users=0, groups=0)
