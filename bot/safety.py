@@ -57,6 +57,7 @@ _PASSWORD = re.compile(
 )
 _NOT_PASSWORDS = frozenset(w.casefold() for w in _WORDS.not_passwords)
 _TRAILING_PUNCT = ".,;!?)]}>'\"`"
+_MASK_CHARS = "*•●·.xX-_"
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
@@ -99,6 +100,8 @@ def _has_code(text: str) -> tuple[bool, list[tuple[int, int]]]:
 def _password_value(word: str, link: str | None, value: str) -> bool:
     """Tell whether what follows a password word looks like the password itself."""
     value = value.rstrip(_TRAILING_PUNCT) or value
+    if not value.strip(_MASK_CHARS):
+        return False  # "支付密码 ******" on a screenshot: a masked field, not the password
     has_digit = any(c.isdigit() for c in value)
     has_symbol = any(not c.isalnum() for c in value)
     if link is not None and link.strip():

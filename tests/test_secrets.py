@@ -113,7 +113,7 @@ ORDINARY = [
     "支付密码被人改了，损失 3000 元", "修改了登录密码和支付密码", "收到验证码短信后被扣了 5000 元",
     "the code did not arrive", "my password was changed", "the password is wrong",
     "password reset yesterday", "my password is not working", "京东客服说要验证码",
-    "spin class 1234",
+    "spin class 1234", "支付密码 ******", "登录密码：••••••••", "password: ****",
 ]
 
 MODES = ("message", "photo", "document", "edit", "edit_caption")
