@@ -1,0 +1,180 @@
+"""Validate corpus/messages.jsonl and (re)assign the train/test split.
+
+Usage (no network, Python >= 3.11):
+
+    python corpus/build.py          # validate, rewrite `split`, print counts
+    python corpus/build.py --check  # validate only; fail if a split is not the assigned one
+
+The split is a fixed, seeded shuffle per kind: about 30 % of each kind goes to
+"test". It depends only on the ids in that kind, so adding lines to one kind does
+not move lines of another kind. Never tune rules or thresholds on "test".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "messages.jsonl"
+
+SEED = "jd-recovery-bot-corpus-v1"
+TEST_SHARE = 0.3
+
+FIELDS = ("id", "text", "label", "kind", "lang", "source", "licence", "split")
+LABELS = {"scam", "suspicious", "spam", "ham"}
+SCAM_KINDS = {
+    "cancel_credit",
+    "baiwan_baozhang",
+    "parcel_compensation",
+    "screen_share",
+    "code_request",
+    "recovery",
+    "fake_refund_cs",
+    "safe_account",
+    "brushing_parttime",
+    "investment",
+    "phishing_link",
+    "other_scam",
+}
+HAM_KINDS = {"jd_notice", "code_sms", "antifraud_warning", "cs_answer", "chat"}
+SPAM_KINDS = {"advert"}
+KINDS = SCAM_KINDS | HAM_KINDS | SPAM_KINDS
+LANGS = {"zh", "en"}
+ID_RE = re.compile(r"^s\d{4}$")
+SOURCE_RE = re.compile(r"^(https?://\S+|written from https?://\S+|team-written)$")
+# Mainland mobile numbers in the corpus are made up; they all carry 0000 in the middle.
+MOBILE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def norm(text: str) -> str:
+    """Normalised form used for the duplicate check."""
+    t = unicodedata.normalize("NFKC", text).lower()
+    return re.sub(r"[\s\W_]+", "", t)
+
+
+def load(path: Path) -> list[dict[str, str]]:
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise SystemExit(f"line {n}: not JSON: {exc}") from exc
+    return rows
+
+
+def validate(rows: list[dict[str, str]]) -> list[str]:
+    errors: list[str] = []
+    seen_ids: set[str] = set()
+    seen_text: dict[str, str] = {}
+    for row in rows:
+        rid = str(row.get("id", "?"))
+        if tuple(row) != FIELDS:
+            errors.append(f"{rid}: fields must be exactly {FIELDS} in that order, got {tuple(row)}")
+            continue
+        if any(not isinstance(row[f], str) or not row[f].strip() for f in FIELDS):
+            errors.append(f"{rid}: every field must be a non-empty string")
+            continue
+        if not ID_RE.match(rid):
+            errors.append(f"{rid}: id must look like s0001")
+        if rid in seen_ids:
+            errors.append(f"{rid}: duplicate id")
+        seen_ids.add(rid)
+        label, kind = row["label"], row["kind"]
+        if label not in LABELS:
+            errors.append(f"{rid}: unknown label {label!r}")
+        if kind not in KINDS:
+            errors.append(f"{rid}: unknown kind {kind!r}")
+        elif kind in SCAM_KINDS and label not in {"scam", "suspicious"}:
+            errors.append(f"{rid}: kind {kind} needs label scam or suspicious")
+        elif kind in HAM_KINDS and label != "ham":
+            errors.append(f"{rid}: kind {kind} needs label ham")
+        elif kind in SPAM_KINDS and label != "spam":
+            errors.append(f"{rid}: kind {kind} needs label spam")
+        if row["lang"] not in LANGS:
+            errors.append(f"{rid}: lang must be zh or en")
+        if not SOURCE_RE.match(row["source"]):
+            errors.append(f"{rid}: source must be a URL, 'written from <URL>' or 'team-written'")
+        if row["split"] not in {"train", "test"}:
+            errors.append(f"{rid}: split must be train or test")
+        key = norm(row["text"])
+        if key in seen_text:
+            errors.append(f"{rid}: same text as {seen_text[key]}")
+        seen_text.setdefault(key, rid)
+        for number in MOBILE_RE.findall(row["text"]):
+            if number[3:7] != "0000":
+                errors.append(f"{rid}: mobile number {number} is not a made-up one (needs 0000)")
+    return errors
+
+
+def assign_splits(rows: list[dict[str, str]]) -> dict[str, str]:
+    """id -> split, a seeded shuffle per kind, round(30 %) of each kind to test."""
+    by_kind: dict[str, list[str]] = {}
+    for row in rows:
+        by_kind.setdefault(row["kind"], []).append(row["id"])
+    out: dict[str, str] = {}
+    for kind, ids in sorted(by_kind.items()):
+        ids = sorted(ids)
+        random.Random(f"{SEED}:{kind}").shuffle(ids)
+        n_test = round(len(ids) * TEST_SHARE)
+        for i, rid in enumerate(ids):
+            out[rid] = "test" if i < n_test else "train"
+    return out
+
+
+def report(rows: list[dict[str, str]]) -> str:
+    lines = []
+    labels = Counter((r["label"], r["split"]) for r in rows)
+    lines.append("label        train  test  total")
+    for label in sorted(LABELS):
+        tr, te = labels[(label, "train")], labels[(label, "test")]
+        lines.append(f"{label:<12} {tr:>5} {te:>5} {tr + te:>6}")
+    kinds = Counter((r["kind"], r["split"]) for r in rows)
+    langs = Counter((r["kind"], r["lang"]) for r in rows)
+    lines.append("")
+    lines.append("kind                 train  test  total  (zh/en)")
+    for kind in sorted(KINDS, key=lambda k: (k not in SCAM_KINDS, k not in HAM_KINDS, k)):
+        tr, te = kinds[(kind, "train")], kinds[(kind, "test")]
+        zh, en = langs[(kind, "zh")], langs[(kind, "en")]
+        lines.append(f"{kind:<20} {tr:>5} {te:>5} {tr + te:>6}  ({zh}/{en})")
+    sources = {r["source"].removeprefix("written from ") for r in rows}
+    sources.discard("team-written")
+    lines.append("")
+    lines.append(f"lines: {len(rows)}, distinct source URLs: {len(sources)}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="validate only, do not rewrite")
+    args = parser.parse_args(argv)
+    rows = load(DATA)
+    errors = validate(rows)
+    if errors:
+        print("\n".join(errors), file=sys.stderr)
+        return 1
+    splits = assign_splits(rows)
+    if args.check:
+        wrong = [r["id"] for r in rows if r["split"] != splits[r["id"]]]
+        if wrong:
+            print(f"split differs from the seeded assignment: {wrong[:10]}", file=sys.stderr)
+            return 1
+    else:
+        for row in rows:
+            row["split"] = splits[row["id"]]
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        DATA.write_text(text, encoding="utf-8")
+    print(report(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
