@@ -9,7 +9,8 @@ RetryAfter) holds up only itself.
 Two things are skipped before a handler runs, so they change nothing and send nothing twice:
 
 * an ``update_id`` that was already handled (Telegram redelivers updates that were not
-  confirmed before a crash; ``UpdateLedger`` remembers handled ids across restarts);
+  confirmed before a crash; ``UpdateLedger`` remembers handled ids across restarts, recorded
+  as each update starts: at most once, see ``_run``);
 * a second press of the same button on the same message state that arrived while the first
   press was still queued or being handled (a double tap): it is answered with an empty
   acknowledgement and dropped.
@@ -21,7 +22,7 @@ import asyncio
 import inspect
 import logging
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, Protocol
 
@@ -116,6 +117,8 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         self._presses: OrderedDict[Hashable, float] = OrderedDict()
         self.skipped_replays = 0
         self.skipped_presses = 0
+        # The ids of the latest updates whose handling ended (for tests and benchmarks).
+        self.finished: deque[int] = deque(maxlen=10_000)
         # Runs after each update, still on its chat's turn (e.g. to send what it left owed).
         self.after: Callable[[object], Awaitable[None]] | None = None
 
@@ -167,12 +170,23 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
 
     async def _run(self, update: object, update_id: int | None,
                    coroutine: Awaitable[Any]) -> None:
-        """Run one update unless the ledger says it was handled; then record it as handled."""
-        if update_id is not None and self.ledger is not None and self.ledger.handled(update_id):
-            self.skipped_replays += 1
-            log.info("update %s was handled before: skipped", update_id)
-            _discard(coroutine)
-            return
+        """Run one update unless the ledger knows it; record it before it runs.
+
+        Recorded first, so an update is handled at most once even across a crash: one that
+        was cut short is not run again (at the next step it could mean something else, e.g. an
+        amount read as a code). What its user is owed is recorded before its step is committed
+        and sent again after the restart, so nothing the user was told about is lost.
+        """
+        if update_id is not None and self.ledger is not None:
+            if self.ledger.handled(update_id):
+                self.skipped_replays += 1
+                log.info("update %s was handled before: skipped", update_id)
+                _discard(coroutine)
+                return
+            try:
+                await self.ledger.mark_handled(update_id)
+            except Exception:
+                log.exception("could not record update %s as handled", update_id)
         if self._running is None:
             await self.initialize()
         assert self._running is not None
@@ -185,11 +199,8 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
                     except Exception:
                         log.exception("the after-update step failed")
         finally:
-            if update_id is not None and self.ledger is not None:
-                try:
-                    await self.ledger.mark_handled(update_id)
-                except Exception:
-                    log.exception("could not record update %s as handled", update_id)
+            if update_id is not None:
+                self.finished.append(update_id)
 
     def _double_press(self, update: object) -> bool:
         """Tell whether a press repeats one that arrived moments ago on the same message state."""

@@ -28,6 +28,7 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.store.cases import CaseRow, CaseStatus
 from bot.store.delivery import DeliveryStore
+from bot.updates import ChatOrderedProcessor
 from tests.fakes.botapi import Call, FakeBotApi
 from tests.proc import TEST_TOKEN
 
@@ -50,6 +51,17 @@ class HttpBot:
     api: FakeBotApi
     svc: Services
     app: App
+
+    @property
+    def processor(self) -> ChatOrderedProcessor:
+        """The application's update processor."""
+        processor = self.app.update_processor
+        assert isinstance(processor, ChatOrderedProcessor)
+        return processor
+
+    def walker(self, chat: int, **options: Any) -> Walker:
+        """A walker for one user of this bot."""
+        return Walker(self.api, self.svc, chat, processor=self.processor, **options)
 
     async def stop(self) -> None:
         """Stop polling (confirming what was fetched), the application and the database."""
@@ -123,6 +135,8 @@ class Walker:
     wait_handled: bool = True
     # Press every button twice at once, as a double tap does.
     double_press: bool = False
+    # The bot's update processor when it runs in this process.
+    processor: ChatOrderedProcessor | None = None
     # Every update pushed, by id (to deliver one again).
     pushed: dict[int, JSON] = field(default_factory=dict)
 
@@ -166,13 +180,21 @@ class Walker:
         return self._keep(self.api.user_sends_text(self.chat, text, language_code=self.lang))
 
     async def handled(self, update_id: int, timeout: float) -> None:
-        """Wait until the bot finished handling an update (its id is recorded as handled)."""
-        store = delivery(self.svc).store
+        """Wait until the bot finished handling an update.
+
+        In this process the update processor says so; for a bot in another process, the
+        update's id recorded in the database (as it starts) has to do.
+        """
         deadline = time.monotonic() + timeout
-        while not store.handled(update_id):
+        while not self._finished(update_id):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"update {update_id} was not handled")
             await asyncio.sleep(0.01)
+
+    def _finished(self, update_id: int) -> bool:
+        if self.processor is not None:
+            return update_id in self.processor.finished
+        return delivery(self.svc).store.handled(update_id)
 
     async def next_action(self) -> tuple[str, Callable[[], int], bool] | None:
         """Return (name, do it, advances) for the next action, or None once planned."""

@@ -12,12 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import build_services
 from bot.handlers.common import delivery
 from bot.services import Services
 from bot.store.cases import CaseStatus
 from bot.updates import ChatOrderedProcessor
-from tests.delivery_kit import Walker, start_http_bot
+from tests.delivery_kit import Walker, http_settings, sent_to, start_http_bot
 from tests.fakes.botapi import FakeBotApi
+from tests.proc import run_bot
 
 pytestmark = pytest.mark.slow
 
@@ -49,7 +51,7 @@ async def test_a_fault_at_every_step_loses_nothing(tmp_path: Path, kind: str,
         bot = await start_http_bot(api, tmp_path / "bot.sqlite3", read_timeout=0.4,
                                    rate_limit=False)
         chat = 4242
-        walker = Walker(api, bot.svc, chat)
+        walker = bot.walker(chat)
         injected: list[str] = []
 
         def inject(name: str, advances: bool) -> None:
@@ -95,7 +97,7 @@ async def test_a_slow_or_throttled_chat_does_not_hold_up_another(tmp_path: Path)
     command is answered while both still wait (the order of events, not a timing, is checked)."""
     async with FakeBotApi() as api:
         bot = await start_http_bot(api, tmp_path / "bot.sqlite3", read_timeout=10.0)
-        store = delivery(bot.svc).store
+        finished = bot.processor.finished
         slow, throttled, quick = 501, 502, 503
         try:
             api.set_error(slow, "timeout", times=1, method="sendMessage", delay=7.0)
@@ -109,17 +111,17 @@ async def test_a_slow_or_throttled_chat_does_not_hold_up_another(tmp_path: Path)
             answer = await api.wait_for(
                 lambda c: c.method == "sendMessage" and c.ok and c.chat_id == quick, timeout=5)
             assert answer.params["text"].startswith(bot.svc.t("zh-CN", "help-intro")[:10])
-            assert not store.handled(slow_update), "the slow chat was still waiting"
-            assert not store.handled(throttled_update), "the throttled chat was still waiting"
+            assert slow_update not in finished, "the slow chat was still waiting"
+            assert throttled_update not in finished, "the throttled chat was still waiting"
             for _ in range(100):
-                if store.handled(quick_update):
+                if quick_update in finished:
                     break
                 await asyncio.sleep(0.01)
-            assert store.handled(quick_update)
+            assert quick_update in finished
 
             # Both waiting chats get their answer in the end: once each.
             for _ in range(1200):
-                if store.handled(slow_update) and store.handled(throttled_update):
+                if slow_update in finished and throttled_update in finished:
                     break
                 await asyncio.sleep(0.01)
         finally:
@@ -136,7 +138,7 @@ async def test_a_redelivered_update_changes_nothing_and_sends_nothing(tmp_path: 
     chat = 4343
     async with FakeBotApi() as api:
         bot = await start_http_bot(api, database, rate_limit=False)
-        walker = Walker(api, bot.svc, chat)
+        walker = bot.walker(chat)
         try:
             steps = await walker.walk()
             before = await walker.case()
@@ -147,7 +149,7 @@ async def test_a_redelivered_update_changes_nothing_and_sends_nothing(tmp_path: 
         assert len(again) >= 3
 
         bot = await start_http_bot(api, database, rate_limit=False)
-        walker.svc = bot.svc
+        walker.svc, walker.processor = bot.svc, bot.processor
         try:
             since = len(api.calls)
             for update in again:
@@ -176,7 +178,7 @@ async def test_double_presses_send_each_screen_once(tmp_path: Path) -> None:
     chat = 4444
     async with FakeBotApi() as api:
         bot = await start_http_bot(api, tmp_path / "bot.sqlite3", rate_limit=False)
-        walker = Walker(api, bot.svc, chat, double_press=True)
+        walker = bot.walker(chat, double_press=True)
         try:
             steps = await walker.walk()
             case = await walker.case()
@@ -210,3 +212,47 @@ async def test_double_presses_send_each_screen_once(tmp_path: Path) -> None:
         assert sum(symptoms in text for text in after.elements()) == 1, "the new case's screen"
         answered = {str(c.params["callback_query_id"]) for c in api.calls_of("answerCallbackQuery")}
         assert len(answered) == 2 * (presses + 1), "every tap is answered, the skipped ones too"
+
+
+async def test_after_kill_9_the_owed_screen_arrives_without_asking(tmp_path: Path) -> None:
+    """The bot process is killed (SIGKILL) while the screen after a committed step is in flight,
+    at every step of the triage after consent and during the plan; each time the restarted bot
+    sends the screen for the stored step by itself, and the walk goes on to the plan."""
+    database = tmp_path / "bot.sqlite3"
+    chat = 4545
+    async with FakeBotApi() as api:
+        reader = await build_services(http_settings(database, api))
+        walker = Walker(api, reader, chat)
+        bot = run_bot(database, api.base_url)
+        await bot.start()
+        crashes: list[str] = []
+        try:
+            while (action := await walker.next_action()) is not None:
+                name, do, advances = action
+                if not advances or name == "consent":
+                    # (Consent sends a thank-you before the case exists: not covered yet.)
+                    await walker.act()
+                    continue
+                # The screen after this step hangs at Telegram; the bot dies waiting for it.
+                api.set_error(chat, "timeout", method="sendMessage", delay=60.0)
+                since = len(api.calls)
+                do()
+                await api.wait_for(lambda c: c.chat_id == chat and c.fault == "timeout",
+                                   since=since)
+                await bot.kill9()
+                api.clear_errors()
+                crashes.append(name)
+                expected = await walker.expected()
+                since = len(api.calls)
+                bot = run_bot(database, api.base_url)
+                await bot.start()
+                for text in expected:
+                    await api.wait_for(sent_to(chat, text), timeout=10, since=since)
+                await nothing_owed(reader)
+            case = await walker.case()
+            assert case is not None and case.status is CaseStatus.PLANNED
+        finally:
+            assert await bot.terminate() == 0
+            await reader.db.close()
+        assert len(crashes) >= 5 and crashes[-1].startswith("answer")
+        assert "Traceback" not in "\n".join(bot.log)
