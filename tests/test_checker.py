@@ -170,3 +170,48 @@ async def test_reports_reach_admins_and_a_confirmed_scam_is_matched(h: Harness) 
     assert h.alerts()[-1] == h.t("button-stale")
     await h.press_data("cr:1:a", message_with_buttons, user=ADMIN)
     assert h.saw(ADMIN, "alert-confirm", users=0, groups=0)
+
+
+GROUP = -100777
+SCAM = "您好我是京东金融客服，您的白条需要注销，否则影响征信，请下载腾讯会议开启屏幕共享"
+
+
+async def test_group_guard_is_opt_in_admin_only_and_rate_limited(h: Harness) -> None:
+    from bot.checker import guard
+
+    guard._last_warning.clear()
+    calls = await h.send(SCAM, user=5, chat_id=GROUP, chat_type="supergroup")
+    assert not [c for c in calls if c.method == "sendMessage"], "off unless an admin opts in"
+    await h.send("/guard warn", user=6, chat_id=GROUP, chat_type="supergroup")
+    assert h.last_text(GROUP) == h.t("guard-admins-only")
+    h.api.chat_members[(GROUP, 5)] = "administrator"
+    await h.send("/guard warn", user=5, chat_id=GROUP, chat_type="supergroup")
+    assert h.last_text(GROUP) == h.t("guard-status", mode="warn")
+    # Ordinary talk, and a merely suspicious message, are left alone.
+    for quiet in ("明天开会别迟到", "把收到的验证码发给我"):
+        calls = await h.send(quiet, user=7, chat_id=GROUP, chat_type="supergroup")
+        assert not [c for c in calls if c.method == "sendMessage"], quiet
+    calls = await h.send(SCAM, user=7, chat_id=GROUP, chat_type="supergroup")
+    warned = [c for c in calls if c.method == "sendMessage"]
+    assert len(warned) == 1
+    assert warned[0].params.get("reply_to_message_id") or warned[0].params.get(
+        "reply_parameters"), "the warning answers the scam message itself"
+    calls = await h.send(SCAM, user=8, chat_id=GROUP, chat_type="supergroup")
+    assert not [c for c in calls if c.method == "sendMessage"], "one warning per interval"
+
+
+async def test_group_guard_delete_mode_needs_the_right(h: Harness) -> None:
+    from bot.checker import guard
+
+    guard._last_warning.clear()
+    h.api.chat_members[(GROUP, 5)] = "creator"
+    await h.send("/guard delete", user=5, chat_id=GROUP, chat_type="supergroup")
+    assert h.last_text(GROUP) == h.t("guard-needs-delete-right")
+    h.api.chat_members[(GROUP, h.app.bot.id)] = "administrator"
+    await h.send("/guard delete", user=5, chat_id=GROUP, chat_type="supergroup")
+    assert h.last_text(GROUP) == h.t("guard-status", mode="delete")
+    calls = await h.send(SCAM, user=7, chat_id=GROUP, chat_type="supergroup")
+    assert [c.method for c in calls if c.method in ("deleteMessage", "sendMessage")] == [
+        "deleteMessage", "sendMessage"]
+    await h.send("/guard off", user=5, chat_id=GROUP, chat_type="supergroup")
+    assert h.last_text(GROUP) == h.t("guard-status", mode="off")

@@ -26,6 +26,7 @@ from telegram.ext import (
 from bot.callbacks import Callback
 from bot.checker.buttons import PATTERN, CheckFeedback, ReportDecision
 from bot.checker.engine import Checker, Result, Verdict
+from bot.checker.guard import group_message, guard_command
 from bot.checker.model import Model, load_examples
 from bot.checker.rules import load_rules
 from bot.checker.store import CheckerStore
@@ -34,6 +35,7 @@ from bot.handlers.views import Screen, kb
 from bot.services import Services, services_of
 
 EXTRAS_KEY = "checker"
+GUARD_GROUP = 5  # PTB handler group of the group guard (after the default group 0)
 REPORT_WINDOW_S = 1800.0
 MAX_QUOTES = 6
 _DIGITS = re.compile(r"\d{4,}")
@@ -115,6 +117,11 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         private & filters.FORWARDED & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND,
         forwarded))
     app.add_handler(CallbackQueryHandler(button, pattern=PATTERN))
+    # The group guard: its own handler group, so other group handlers still see each message.
+    app.add_handler(CommandHandler("guard", guard_command))
+    groups = filters.ChatType.GROUPS
+    app.add_handler(MessageHandler(groups & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND,
+                                   group_message), group=GUARD_GROUP)
     svc.hooks.stray_text.append(stray_text)
     svc.hooks.export.append(feat.store.export_user)
 
@@ -227,7 +234,7 @@ async def on_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Wh
     result, text = recalled
     consented = me.row is not None and me.row.consented
     signals = ",".join(f.signal for f in result.flags)
-    await feat.store.add_report(me.user.id if consented else 0, me.svc.now(),
+    await feat.store.add_report(me.user.id if consented else None, me.svc.now(),
                                 result.verdict.value, result.kind, signals, text)
     feat.forget(data.ref)
     await query.answer(me.t("checker-report-thanks"), show_alert=True)

@@ -28,7 +28,7 @@ class CheckerStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def add_report(self, user_id: int, now: float, verdict: str, kind: str | None,
+    async def add_report(self, user_id: int | None, now: float, verdict: str, kind: str | None,
                          signals: str, text: str | None) -> int:
         """Store a report (text already masked); return its id."""
         async with self.db.transaction() as conn:
@@ -78,3 +78,22 @@ class CheckerStore:
             (user_id,)) as cur:
             rows = [dict(r) for r in await cur.fetchall()]
         return {"checker_reports": rows}
+
+    async def guard_mode(self, chat_id: int) -> str | None:
+        """Return a group's guard mode (warn, delete) or None when off."""
+        async with self.db.conn.execute("SELECT mode FROM checker_groups WHERE chat_id=?",
+                                        (chat_id,)) as cur:
+            row = await cur.fetchone()
+        return str(row[0]) if row else None
+
+    async def set_guard(self, chat_id: int, mode: str | None, admin: int, now: float) -> None:
+        """Turn a group's guard on (warn or delete) or off (None)."""
+        async with self.db.transaction() as conn:
+            if mode is None:
+                await conn.execute("DELETE FROM checker_groups WHERE chat_id=?", (chat_id,))
+            else:
+                await conn.execute(
+                    "INSERT INTO checker_groups(chat_id, mode, set_by, set_at) VALUES (?,?,?,?) "
+                    "ON CONFLICT(chat_id) DO UPDATE SET mode=excluded.mode, "
+                    "set_by=excluded.set_by, set_at=excluded.set_at",
+                    (chat_id, mode, admin, now))

@@ -53,3 +53,15 @@ checker-kind-investment = "Guaranteed high-return investment"
 checker-truth-investment = The truth: investments that promise sure profits, "trading mentors" or insider tips are scams.
 checker-kind-phishing = "A link that imitates JD"
 checker-truth-phishing = The truth: JD's address is jd.com; other addresses that borrow JD's name are phishing sites. Don't type anything into them.
+
+guard-groups-only = /guard works in groups, for their admins.
+guard-admins-only = Only this group's admins can set the scam guard.
+guard-usage = Usage: /guard warn (warn about scam messages), /guard delete (delete them and warn; needs the right to delete messages), /guard off.
+guard-status = The scam guard in this group: { $mode ->
+        [warn] on, warning about scam messages
+        [delete] on, deleting scam messages and warning
+       *[off] off
+    }
+guard-needs-delete-right = "Delete and warn" is on, but I can't delete messages yet: give me the "Delete messages" right in the group settings; until then I only warn.
+guard-warning = ⚠️ This message looks very much like a scam ({ $kind }). Don't open links, transfer money or give codes; message me /check for details.
+guard-deleted = ⚠️ I deleted a message that looked very much like a scam ({ $kind }). Don't open unknown links, transfer money or give codes.

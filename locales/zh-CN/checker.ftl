@@ -53,3 +53,15 @@ checker-kind-investment = 「稳赚高回报投资」
 checker-truth-investment = 真相：承诺稳赚、带单、内幕消息的投资都是诈骗。
 checker-kind-phishing = 「仿冒京东的链接」
 checker-truth-phishing = 真相：京东的网址是 jd.com；借用京东名字的其他网址是钓鱼网站，不要在里面输入任何信息。
+
+guard-groups-only = /guard 只能在群里由管理员使用。
+guard-admins-only = 只有本群管理员可以设置诈骗消息防护。
+guard-usage = 用法：/guard warn（发现诈骗消息时提醒）、/guard delete（删除并提醒，需要删除消息的权限）、/guard off（关闭）。
+guard-status = 本群的诈骗消息防护：{ $mode ->
+        [warn] 已开启，发现诈骗消息时提醒
+        [delete] 已开启，删除诈骗消息并提醒
+       *[off] 已关闭
+    }
+guard-needs-delete-right = 已开启「删除并提醒」，但我还没有删除消息的权限：请在群管理里给我「删除消息」权限；在那之前我只提醒。
+guard-warning = ⚠️ 这条消息很像诈骗（{ $kind }）。不要点链接、不要转账、不要给验证码；私聊我 /check 可以查看详情。
+guard-deleted = ⚠️ 我删除了一条很像诈骗的消息（{ $kind }）。不要点陌生链接、不要转账、不要给验证码。

@@ -3,7 +3,7 @@
 -- the user chose to report.
 CREATE TABLE checker_reports (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    user_id     INTEGER REFERENCES users(user_id) ON DELETE SET NULL,
+    user_id     INTEGER REFERENCES users(user_id) ON DELETE CASCADE,  -- NULL: no consent
     at          REAL NOT NULL,
     verdict     TEXT NOT NULL,
     kind        TEXT,
@@ -21,4 +21,12 @@ CREATE TABLE checker_examples (
     kind      TEXT,
     added_at  REAL NOT NULL,
     report_id INTEGER
+);
+
+-- Groups whose admins turned the guard on: warn, or delete and warn, on near-certain scams.
+CREATE TABLE checker_groups (
+    chat_id  INTEGER PRIMARY KEY,
+    mode     TEXT NOT NULL,            -- warn | delete
+    set_by   INTEGER NOT NULL,
+    set_at   REAL NOT NULL
 );
