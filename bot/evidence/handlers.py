@@ -47,6 +47,7 @@ from bot.evidence.buttons import (
 from bot.evidence.documents import (
     CHANNEL_KEYS,
     CONTACT_KEYS,
+    Words,
     escalation_drafts,
     log_line,
     mask_order,
@@ -268,7 +269,7 @@ def _chunks(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     return out
 
 
-def words(me: Who) -> Any:
+def words(me: Who) -> Words:
     """Return a ``t`` bound to the user's language, for the document builders."""
     def t(key: str, **variables: Any) -> str:
         return me.svc.t(me.locale, key, **variables)
