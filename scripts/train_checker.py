@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -42,17 +43,18 @@ def main() -> None:
     args = parser.parse_args()
     train = load("train")
     plains = [normalize(x["text"]).plain for x in train]
+    words = [unicodedata.normalize("NFKC", x["text"]) for x in train]
     labels = [1 if x["label"] in POSITIVE else 0 for x in train]
     df: Counter[str] = Counter()
-    for plain in plains:
-        df.update(set(grams(plain)))
+    for plain, text in zip(plains, words, strict=True):
+        df.update(set(grams(plain, text)))
     kept = [g for g, n in df.most_common(args.max_features) if n >= 2]
     n_docs = len(plains)
     idf = {g: math.log((1 + n_docs) / (1 + df[g])) + 1.0 for g in kept}
     index = {g: i for i, g in enumerate(kept)}
     rows, cols, vals = [], [], []
-    for r, plain in enumerate(plains):
-        for g, w in features(plain, idf).items():
+    for r, (plain, text) in enumerate(zip(plains, words, strict=True)):
+        for g, w in features(plain, idf, text).items():
             rows.append(r)
             cols.append(index[g])
             vals.append(w)

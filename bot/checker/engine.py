@@ -88,6 +88,7 @@ class Checker:
         ]
         self._spam = [(normalize(t).plain, spell(t)) for t in rules.spam.terms]
         self._warnings = [normalize(w).plain for w in rules.warning_words]
+        self._markers = [normalize(w).plain for w in rules.warning_markers]
         self._examples: list[str] = []
         self.add_examples(examples)
 
@@ -119,7 +120,9 @@ class Checker:
             return None  # too short to match on sound without false alarms
         for match in re.finditer(re.escape(sound), norm.sounds):
             span = norm.sound_span(match.start(), match.end())
-            if span is not None:
+            # A sound match counts when it is written at least partly in pinyin or shares a
+            # character with the term (正信 for 征信), not for any two characters that rhyme.
+            if span is not None and _related(norm.plain[span[0]:span[1]], plain):
                 return span
         return None
 
@@ -164,13 +167,16 @@ class Checker:
         norm = normalize(text)
         flags = self.red_flags(norm) + self.link_flags(text)
         score = sum(f.weight for f in flags)
+        if any(m and m in norm.plain for m in self._markers):
+            score *= self.rules.warning_factor  # it talks about the scam, as a warning
         kinds: dict[str, float] = {}
         for f in flags:
             if f.kind is not None:
                 kinds[f.kind] = kinds.get(f.kind, 0.0) + f.weight
         kind = max(kinds, key=lambda k: kinds[k]) if kinds else None
         similar = self.similarity(norm)
-        probability = self.model.probability(norm.plain) if self.model is not None else None
+        probability = (self.model.probability(norm.plain, unicodedata.normalize("NFKC", text))
+                       if self.model is not None else None)
         t = self.rules.thresholds
         reasons: list[str] = []
         if score >= t.scam and kind is not None:
@@ -197,6 +203,11 @@ class Checker:
             verdict = Verdict.SCAM
         return Result(verdict, score, kind, tuple(flags), similar, probability,
                       bool(find_secrets(text)), tuple(reasons))
+
+
+def _related(found: str, term: str) -> bool:
+    """Tell whether a span that sounds like ``term`` is a disguise of it."""
+    return any(ch.isascii() for ch in found) or bool(set(found) & set(term))
 
 
 def _comparable(plain: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,20 +18,28 @@ MODEL_FILE = Path(__file__).resolve().parent / "model.json"
 # Scam messages of the corpus's train split: the first confirmed examples to match against.
 EXAMPLES_FILE = Path(__file__).resolve().parent / "examples.json"
 NGRAMS = (1, 2, 3)
+_WORD = re.compile(r"[a-z][a-z0-9']+")
 
 
-def grams(plain: str) -> Counter[str]:
-    """Count the character n-grams of a normalised text."""
+def grams(plain: str, words: str = "") -> Counter[str]:
+    """Count the character n-grams of a normalised text, and its words and word pairs
+    (``words``: the text lower-cased with separators kept, for English)."""
     out: Counter[str] = Counter()
     for n in NGRAMS:
         for i in range(len(plain) - n + 1):
             out[plain[i:i + n]] += 1
+    tokens = _WORD.findall(words.lower())
+    for i, token in enumerate(tokens):
+        out["w:" + token] += 1
+        if i:
+            out["w:" + tokens[i - 1] + " " + token] += 1
     return out
 
 
-def features(plain: str, idf: dict[str, float]) -> dict[str, float]:
+def features(plain: str, idf: dict[str, float], words: str = "") -> dict[str, float]:
     """Sublinear TF-IDF of the known n-grams, L2-normalised."""
-    weights = {g: (1.0 + math.log(c)) * idf[g] for g, c in grams(plain).items() if g in idf}
+    weights = {g: (1.0 + math.log(c)) * idf[g] for g, c in grams(plain, words).items()
+               if g in idf}
     norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
     return {g: w / norm for g, w in weights.items()}
 
@@ -43,10 +52,10 @@ class Model:
     coef: dict[str, float]
     intercept: float
 
-    def probability(self, plain: str) -> float:
-        """Return P(scam or suspicious) for a normalised text."""
+    def probability(self, plain: str, words: str = "") -> float:
+        """Return P(scam or suspicious) for a normalised text (and its words)."""
         z = self.intercept + sum(w * self.coef.get(g, 0.0)
-                                 for g, w in features(plain, self.idf).items())
+                                 for g, w in features(plain, self.idf, words).items())
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
     @classmethod

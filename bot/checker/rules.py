@@ -51,6 +51,8 @@ class Rules(Closed):
     version: Literal[1]
     warning_words: tuple[str, ...]
     warning_window: int = Field(ge=0, le=40)
+    warning_markers: tuple[str, ...] = ()
+    warning_factor: float = Field(default=1.0, ge=0, le=1)
     thresholds: Thresholds
     kinds: tuple[Kind, ...] = Field(min_length=1)
     signals: tuple[Signal, ...] = Field(min_length=1)
