@@ -104,8 +104,9 @@ def register_handlers(app: App) -> None:
     delivery.register(app)
     alerts.register(app)
     followups.register(app)
-    evidence.register(app)
+    # The checker first: its screenshot handler (caption /check) precedes the evidence uploads.
     checker.register(app)
+    evidence.register(app)
 
     # Any other button: stale or forged; answered with a clear message, nothing changes.
     app.add_handler(CallbackQueryHandler(triage.button))

@@ -215,3 +215,38 @@ async def test_group_guard_delete_mode_needs_the_right(h: Harness) -> None:
         "deleteMessage", "sendMessage"]
     await h.send("/guard off", user=5, chat_id=GROUP, chat_type="supergroup")
     assert h.last_text(GROUP) == h.t("guard-status", mode="off")
+
+
+def scam_screenshot() -> bytes:
+    """A chat screenshot with a scammer's words, rendered with the repository's CJK font."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from bot.evidence.pdf import FONT_FILE
+
+    image = Image.new("RGB", (720, 360), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(FONT_FILE), 30)
+    for i, line in enumerate(["京东金融客服：您的白条需要注销", "否则影响征信，请下载腾讯会议",
+                              "开启屏幕共享配合操作"]):
+        draw.text((30, 40 + i * 90), line, fill="black", font=font)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+async def test_a_screenshot_captioned_check_is_read_offline_and_checked(h: Harness) -> None:
+    before = len(h.api.calls)
+    await h.app.process_update(h.updates.file(1, scam_screenshot(), photo=True, caption="/check"))
+    calls = h.api.calls[before:]
+    assert [c.method for c in calls][:1] == ["sendChatAction"]
+    text = h.last_text(1)
+    assert text.startswith(h.t("checker-verdict-scam")), text
+    assert "征信" in text
+    db = sqlite3.connect(h.settings.database_path)
+    try:
+        dump = "\n".join(db.iterdump())
+    finally:
+        db.close()
+    assert "屏幕共享" not in dump and "征信" not in dump, "OCR text is never stored"

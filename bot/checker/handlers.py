@@ -13,7 +13,9 @@ import time
 from collections import OrderedDict
 from typing import Any
 
-from telegram import CallbackQuery, Update
+from telegram import CallbackQuery, Message, Update
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -37,6 +39,7 @@ from bot.services import Services, services_of
 EXTRAS_KEY = "checker"
 GUARD_GROUP = 5  # PTB handler group of the group guard (after the default group 0)
 REPORT_WINDOW_S = 1800.0
+MAX_DOWNLOAD = 20 * 1024 * 1024  # the public Bot API's download limit
 MAX_QUOTES = 6
 _DIGITS = re.compile(r"\d{4,}")
 
@@ -111,6 +114,10 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     svc.extras[EXTRAS_KEY] = feat
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("check", check_command))
+    # A screenshot (photo or image file) captioned /check: read offline by the claim pack's OCR.
+    app.add_handler(MessageHandler(
+        private & (filters.PHOTO | filters.Document.IMAGE) & filters.CaptionRegex(r"^/check\b"),
+        check_screenshot))
     app.add_handler(CommandHandler("reports", reports))
     # Forwarded text or captions; a forwarded screenshot without words goes to the evidence.
     app.add_handler(MessageHandler(
@@ -174,9 +181,57 @@ async def check_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     text = " ".join(context.args or [])
     reply = message.reply_to_message
     if not text and reply is not None:
+        if reply.photo or (reply.document and (reply.document.mime_type or "").startswith(
+                "image/")):
+            await read_and_check(update, context, me, reply)
+            return
         text = reply.text or reply.caption or ""
     if not text.strip():
         await send(update, context, Screen(me.t("checker-prompt")))
+        return
+    await answer_check(update, context, me, text)
+
+
+async def check_screenshot(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A screenshot captioned /check: read its text offline, then check it."""
+    me = await who(update, context)
+    message = update.effective_message
+    if me is None or message is None:
+        return
+    await read_and_check(update, context, me, message)
+
+
+async def read_and_check(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
+                         message: Message) -> None:
+    """Download an image (within Telegram's 20 MB), OCR it off the event loop, check the text.
+
+    The OCR text is checked and forgotten: nothing of it is stored.
+    """
+    from bot.evidence.handlers import EXTRAS_KEY as EVIDENCE_KEY
+    from bot.evidence.ocr import OcrBusy, OcrFailed
+
+    image = message.photo[-1] if message.photo else message.document
+    if image is None:
+        return
+    if (image.file_size or 0) > MAX_DOWNLOAD:
+        await send(update, context, Screen(me.t("checker-image-too-big")))
+        return
+    chat = update.effective_chat
+    if chat is not None:
+        await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
+    reader = me.svc.extras[EVIDENCE_KEY].reader
+    try:
+        file = await context.bot.get_file(image.file_id)
+        lines = await reader.read(bytes(await file.download_as_bytearray()))
+    except OcrBusy:
+        await send(update, context, Screen(me.t("checker-ocr-busy")))
+        return
+    except (OcrFailed, TelegramError):
+        await send(update, context, Screen(me.t("checker-ocr-failed")))
+        return
+    text = "\n".join(lines)
+    if not text.strip():
+        await send(update, context, Screen(me.t("checker-ocr-empty")))
         return
     await answer_check(update, context, me, text)
 

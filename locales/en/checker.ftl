@@ -65,3 +65,8 @@ guard-status = The scam guard in this group: { $mode ->
 guard-needs-delete-right = "Delete and warn" is on, but I can't delete messages yet: give me the "Delete messages" right in the group settings; until then I only warn.
 guard-warning = ⚠️ This message looks very much like a scam ({ $kind }). Don't open links, transfer money or give codes; message me /check for details.
 guard-deleted = ⚠️ I deleted a message that looked very much like a scam ({ $kind }). Don't open unknown links, transfer money or give codes.
+
+checker-image-too-big = That image is over 20 MB, more than I can download. Send a smaller screenshot.
+checker-ocr-busy = Too many screenshots are being read right now; try again in a minute.
+checker-ocr-failed = I couldn't read that image. Send a clear screenshot, or paste the words after /check.
+checker-ocr-empty = I found no text in that screenshot. Paste the words after /check instead.

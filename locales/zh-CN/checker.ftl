@@ -65,3 +65,8 @@ guard-status = 本群的诈骗消息防护：{ $mode ->
 guard-needs-delete-right = 已开启「删除并提醒」，但我还没有删除消息的权限：请在群管理里给我「删除消息」权限；在那之前我只提醒。
 guard-warning = ⚠️ 这条消息很像诈骗（{ $kind }）。不要点链接、不要转账、不要给验证码；私聊我 /check 可以查看详情。
 guard-deleted = ⚠️ 我删除了一条很像诈骗的消息（{ $kind }）。不要点陌生链接、不要转账、不要给验证码。
+
+checker-image-too-big = 这张图片超过 20 MB，我下载不了。请截一张小一点的图再试。
+checker-ocr-busy = 正在读取的截图太多了，请一分钟后再试。
+checker-ocr-failed = 这张图片我读不出来。请发一张清晰的截图，或把文字粘贴在 /check 后面。
+checker-ocr-empty = 截图里没有读到文字。请把文字粘贴在 /check 后面发给我。
