@@ -24,7 +24,7 @@ alert-footer-group = — JD Recovery Bot. JD never asks you to cancel 白条/金
 
 alert-usage = Usage: <code>/alert text of the alert</code>, or reply to a message with /alert.
 alert-refused = ⛔ Only an administrator or the owner of this group, or one of the bot's admins in a private chat, can send scam alerts. Nothing was sent.
-alert-refused-group = ⛔ This group is no longer registered for scam alerts, so nothing can be sent from here. Nothing was sent.
+alert-refused-group = ⛔ This group is no longer registered for scam alerts, so alerts can't be sent from here. Nothing was sent.
 alert-too-long = The alert is too long: { $length } characters with its header and footer, at most { $max }. Please shorten it.
 alert-rate-limited = You have sent { $max ->
     [one] 1 alert
@@ -44,7 +44,7 @@ btn-alert-cancel = Cancel
 btn-alert-stop = ⏹ Stop sending
 alert-discarded = Cancelled; nothing was sent.
 alert-not-yours = Only the admin who wrote this alert can use this button; nothing was changed.
-alert-not-draft = This alert has already been sent or cancelled.
+alert-not-draft = This alert has already started sending or was cancelled.
 alert-stopping = Stopping; nothing more will be sent.
 
 alert-progress =

@@ -21,7 +21,7 @@ fu-report-claim =
     }</b>
     { $police ->
         [reported] You have reported it to the police: file the theft claim in the JD app (My → Customer service) and add the police receipt to your evidence.
-       *[other] For larger amounts, report it at a police station first and keep the receipt, then file the theft claim in the JD app (My → Customer service) with your evidence.
+       *[other] For larger amounts, it is best to report it at a police station first and get the receipt, then file the theft claim in the JD app (My → Customer service) with your evidence.
     }
     Once the claim is in, press "Claim submitted": I will note the date and follow up on JD's answer.
 fu-jd-answer =
