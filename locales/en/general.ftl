@@ -22,7 +22,7 @@ lang-set = OK, I'll talk to you in English from now on.
 
 privacy-full =
     🔒 <b>Privacy</b>
-    • Only after you agree, I store what handling your case needs: the situations you pick, your button answers, the amount lost, your ticks and timestamps. Never your chat text.
+    • Only after you agree, I store what handling your case needs: the situations you pick, your button answers, the amount lost, your ticks and timestamps, and the evidence you file (files, transactions, contact records and your notes on them).
     • To follow up on your case I store when reminders are due and the buttons you press on them; a scam-alert subscription (/subscribe) stores only your Telegram id and language.
     • Passwords, SMS codes, full card numbers and ID numbers are never collected; if you send one, I don't store it and try to delete the message.
     • Closed cases are deleted automatically after { $days ->

@@ -11,7 +11,7 @@ welcome =
     { bot-identity }
 bot-identity = ℹ️ I am not JD and not the police. I never charge, and I will never ask you to transfer money or for a code, a password, a full card number or an ID number.
 privacy-short =
-    🔒 <b>Privacy</b>: I store case data (the situation you pick, your answers and progress, never your chat text) only if you agree. You can export it with /export and delete it with /delete at any time; closed cases are deleted automatically. If you don't agree, you still get the emergency steps, but no case data is kept (the chat history itself stays in Telegram, under your control). Details: /privacy.
+    🔒 <b>Privacy</b>: I store case data (the situation you pick, your answers, progress and any evidence you file) only if you agree. You can export it with /export and delete it with /delete at any time; closed cases are deleted automatically after a set period. If you don't agree, you still get the emergency steps, but no case data is kept (the chat history itself stays in Telegram, under your control). Details: /privacy.
 btn-consent-yes = ✅ Agree and start
 btn-consent-no = 🚨 Don't store, just the emergency steps
 consent-thanks = Your consent is recorded. Let's begin.
