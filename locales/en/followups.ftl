@@ -4,8 +4,8 @@ cmd-reminders = See and pause follow-up reminders
 
 fu-step-emergency = Check the emergency steps
 fu-step-report-claim = { $police ->
-    [reported] Claim
-   *[other] Police report and claim
+    [reported] File the claim
+   *[other] Report to police and file the claim
 }
 fu-step-jd-answer = Has JD answered
 fu-step-escalate = Escalate
@@ -20,8 +20,8 @@ fu-report-claim =
        *[other] how are the police report and the claim going?
     }</b>
     { $police ->
-        [reported] You have reported it to the police: file the theft claim in the JD app (My → Customer service) and add the police receipt to your evidence.
-       *[other] For larger amounts, it is best to report it at a police station first and get the receipt, then file the theft claim in the JD app (My → Customer service) with your evidence.
+        [reported] You have reported it to the police: file the theft claim in the JD app (我的 → 客户服务) and add the police receipt to your evidence.
+       *[other] For larger amounts, it is best to report it at a police station first and get the receipt, then file the theft claim in the JD app (我的 → 客户服务) with your evidence.
     }
     Once the claim is in, press "Claim submitted": I will note the date and follow up on JD's answer.
 fu-jd-answer =
