@@ -186,8 +186,14 @@ async def check_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             await read_and_check(update, context, me, reply)
             return
         text = reply.text or reply.caption or ""
+    await check_or_say(update, context, me, text, "checker-prompt")
+
+
+async def check_or_say(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, text: str,
+                       empty_key: str) -> None:
+    """Check a text, or say ``empty_key`` when there is none."""
     if not text.strip():
-        await send(update, context, Screen(me.t("checker-prompt")))
+        await send(update, context, Screen(me.t(empty_key)))
         return
     await answer_check(update, context, me, text)
 
@@ -229,11 +235,7 @@ async def read_and_check(update: Update, context: ContextTypes.DEFAULT_TYPE, me:
     except (OcrFailed, TelegramError):
         await send(update, context, Screen(me.t("checker-ocr-failed")))
         return
-    text = "\n".join(lines)
-    if not text.strip():
-        await send(update, context, Screen(me.t("checker-ocr-empty")))
-        return
-    await answer_check(update, context, me, text)
+    await check_or_say(update, context, me, "\n".join(lines), "checker-ocr-empty")
 
 
 async def forwarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -242,11 +244,8 @@ async def forwarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     if me is None or message is None:
         return
-    text = message.text or message.caption or ""
-    if not text.strip():
-        await send(update, context, Screen(me.t("checker-no-text")))
-        return
-    await answer_check(update, context, me, text)
+    await check_or_say(update, context, me, message.text or message.caption or "",
+                       "checker-no-text")
 
 
 async def stray_text(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,

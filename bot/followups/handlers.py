@@ -16,6 +16,7 @@ from bot.followups.service import ACTION_NEXT_KEYS, EXTRAS_KEY, Followups
 from bot.handlers.common import Who, edit, parsed_button, private_only, send, who
 from bot.handlers.views import Screen
 from bot.services import Services, services_of
+from bot.store.cases import CaseRow
 
 log = logging.getLogger(__name__)
 
@@ -93,14 +94,21 @@ async def on_answer(me: Who, query: Any, data: FollowupAnswer) -> None:
         await edit(query, await fu.answered(step, fresh, me.locale, data.a))
 
 
+async def own_case(me: Who, query: Any, case_id: int) -> CaseRow | None:
+    """Return the presser's own case, or answer "not yours" and return None."""
+    case = await me.svc.store.get_case(case_id)
+    if case is None or case.user_id != me.user.id:
+        await query.answer(me.t("button-foreign"), show_alert=True)
+        return None
+    return case
+
+
 async def on_record(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, query: Any,
                     data: FollowupRecord) -> None:
     """Record the claim or JD's answer from /case, or restart stopped reminders."""
-    svc = me.svc
-    fu = followups_of(svc)
-    case = await svc.store.get_case(data.case)
-    if case is None or case.user_id != me.user.id:
-        await query.answer(me.t("button-foreign"), show_alert=True)
+    fu = followups_of(me.svc)
+    case = await own_case(me, query, data.case)
+    if case is None:
         return
     if data.a == "restart":
         done = await fu.restart(case)
@@ -120,9 +128,8 @@ async def on_pause(me: Who, query: Any, data: FollowupPause) -> None:
     """Pause or resume a case's reminders and redraw the list."""
     svc = me.svc
     fu = followups_of(svc)
-    case = await svc.store.get_case(data.case)
-    if case is None or case.user_id != me.user.id:
-        await query.answer(me.t("button-foreign"), show_alert=True)
+    case = await own_case(me, query, data.case)
+    if case is None:
         return
     paused = await fu.store.pause_reason(case.id) is not None
     if paused == data.pause:
