@@ -314,3 +314,18 @@ def test_tracebacks_keep_frames_but_not_messages_that_may_quote_input(
     assert "ValueError: <message withheld>" in text
     assert "BadRequest: Message to edit not found" in text  # Telegram's words are kept
     assert "test_tracebacks_keep_frames" in text  # the frames are kept
+
+
+async def test_a_caption_with_a_secret_stops_there_even_if_the_warning_fails(
+        bot: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    h = bot
+    answer = h.api.answer
+
+    def failing(method: str, params: dict[str, Any]) -> tuple[bool, Any]:
+        if method == "sendMessage":
+            return False, "Bad Request: chat not found"
+        return answer(method, params)
+
+    monkeypatch.setattr(h.api, "answer", failing)
+    calls = await deliver(h, "密码 abc12345", "photo")
+    assert [c.method for c in calls] == ["deleteMessage", "sendMessage"]  # nothing after it

@@ -48,8 +48,12 @@ async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.delete()
     except TelegramError:
         log.debug("could not delete an edited or captioned message with a secret")
-    if me is not None:
-        await send(update, context, Screen(me.t("secret-warning")))
+    try:
+        if me is not None:
+            await send(update, context, Screen(me.t("secret-warning")))
+    except Exception as exc:
+        # Whatever happened to the warning, no later handler may read this message.
+        log.warning("could not send the secret warning (%s)", type(exc).__name__)
     raise ApplicationHandlerStop
 
 
