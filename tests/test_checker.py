@@ -250,3 +250,14 @@ async def test_a_screenshot_captioned_check_is_read_offline_and_checked(h: Harne
     finally:
         db.close()
     assert "屏幕共享" not in dump and "征信" not in dump, "OCR text is never stored"
+
+
+@pytest.mark.parametrize("text", ["500", "你好，我现在该怎么办？", "好的谢谢", "金额改成500",
+                                  "我的快递到了吗", "hello"])
+async def test_ordinary_stray_text_is_not_answered_with_a_warning(h: Harness, text: str) -> None:
+    await consent(h)
+    await pick(h, ["unknown_orders"])
+    await answer_all(h)
+    await h.send(text)
+    assert not h.last_text(1).startswith(h.t("checker-verdict-suspicious"))
+    assert not h.last_text(1).startswith(h.t("checker-verdict-scam"))

@@ -62,7 +62,8 @@ _URL = re.compile(r"(?:https?://)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?:[/:?#]\S*)?", r
 _INTL_PHONE = re.compile(r"(?:\+|00)\d[\d\s-]{6,}")
 _PHONE_192 = re.compile(r"(?<!\d)192\d{8}(?!\d)")
 _DIGIT_RUN = re.compile(r"\d+")
-SIMILAR_SCAM = 0.92  # near-identical to a confirmed scam: taken as one
+SIMILAR_SCAM = 0.92
+MODEL_MIN_CHARS = 8  # near-identical to a confirmed scam: taken as one
 SIMILAR_SUSPICIOUS = 0.8
 
 
@@ -157,13 +158,32 @@ class Checker:
         best = process.extractOne(_comparable(norm.plain), self._examples, scorer=fuzz.ratio)
         return 0.0 if best is None else float(best[1]) / 100.0
 
+    @staticmethod
+    def _model_says(probability: float | None, score: float, similar: float,
+                    length: int, unprompted: bool) -> bool:
+        """Whether the classifier makes a message suspicious. Asked to check, its word is
+        enough; unprompted it needs some support (a red flag or a resemblance) or a confident
+        call on a message long enough to judge (it was trained on few lines)."""
+        if probability is None or length < MODEL_MIN_CHARS:
+            return False
+        if not unprompted:
+            return probability >= 0.6
+        if probability >= 0.6 and (score > 0 or similar >= 0.5):
+            return True
+        return probability >= 0.9 and length >= 2 * MODEL_MIN_CHARS
+
     def spam_score(self, norm: Normalized) -> float:
         """How much the message reads like advertising."""
         return float(sum(1 for plain, _ in self._spam if plain and plain in norm.plain))
 
     # -- the verdict -------------------------------------------------------------------------
-    def check(self, text: str) -> Result:
-        """Check one message."""
+    def check(self, text: str, *, unprompted: bool = False) -> Result:
+        """Check one message.
+
+        ``unprompted``: text nobody asked to check (typed while no question is open, a group
+        message): the classifier alone then needs support before it calls anything suspicious,
+        so ordinary questions are not answered with a warning.
+        """
         norm = normalize(text)
         flags = self.red_flags(norm) + self.link_flags(text)
         score = sum(f.weight for f in flags)
@@ -188,8 +208,8 @@ class Checker:
         elif probability is not None and probability >= 0.85 and score >= t.suspicious:
             verdict = Verdict.SCAM
             reasons.append("model+rules")
-        elif score >= t.suspicious or similar >= SIMILAR_SUSPICIOUS or (
-            probability is not None and probability >= 0.6
+        elif score >= t.suspicious or similar >= SIMILAR_SUSPICIOUS or self._model_says(
+            probability, score, similar, len(norm.plain), unprompted
         ):
             verdict = Verdict.SUSPICIOUS
             reasons.append("rules" if score >= t.suspicious else (

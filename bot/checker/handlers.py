@@ -252,7 +252,7 @@ async def stray_text(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who
                      text: str) -> bool:
     """Text while no question is open: answer with the checker when it looks like a scam."""
     feat = feature(me.svc)
-    result = feat.checker.check(text)
+    result = feat.checker.check(text, unprompted=True)
     if result.verdict not in (Verdict.SCAM, Verdict.SUSPICIOUS):
         return False
     ref = feat.remember(me.user.id, result, text)

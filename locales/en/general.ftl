@@ -25,6 +25,7 @@ privacy-full =
     • Only after you agree, I store what handling your case needs: the situations you pick, your button answers, the amount lost, your ticks and timestamps, and the evidence you file (files, transactions, contact records and your notes on them).
     • To follow up on your case I store when reminders are due and the buttons you press on them; a scam-alert subscription (/subscribe) stores only your Telegram id and language.
     • Passwords, SMS codes, full card numbers and ID numbers are never collected; if you send one, I don't store it and try to delete the message.
+    • Messages you ask me to check (/check) are not stored; only if you press "This verdict is wrong" is the message kept for the admins, with every run of digits hidden.
     • Closed cases are deleted automatically after { $days ->
         [one] 1 day
        *[other] { $days } days
