@@ -101,7 +101,7 @@ def _password_value(word: str, link: str | None, value: str) -> bool:
     """Tell whether what follows a password word looks like the password itself."""
     value = value.rstrip(_TRAILING_PUNCT) or value
     if not value.strip(_MASK_CHARS):
-        return False  # a payment-password field shown as stars on a screenshot: masked, not a password
+        return False  # a password field shown as stars on a screenshot: masked
     has_digit = any(c.isdigit() for c in value)
     has_symbol = any(not c.isalnum() for c in value)
     if link is not None and link.strip():
