@@ -122,7 +122,7 @@ class Checker:
         for match in re.finditer(re.escape(sound), norm.sounds):
             span = norm.sound_span(match.start(), match.end())
             # A sound match counts when it is written at least partly in pinyin or shares a
-            # character with the term (a homophone beside a right character), not for any two characters that rhyme.
+            # character with the term (a homophone), not for any two characters that rhyme.
             if span is not None and _related(norm.plain[span[0]:span[1]], plain):
                 return span
         return None
