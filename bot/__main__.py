@@ -63,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="mode")
     sub.add_parser("run", help="connect to Telegram (needs BOT_TOKEN)")
+    sub.add_parser("webhook", help="serve updates posted by Telegram (needs BOT_TOKEN, "
+                                   "WEBHOOK_URL, WEBHOOK_SECRET)")
     console = sub.add_parser("console", help="chat with the bot in this terminal, no token")
     console.add_argument(
         "--lang", default=None, choices=["zh-CN", "en"],
@@ -90,6 +92,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if mode == "flows":
             return flows_command(args.action, args.flow)
+        if mode == "webhook":
+            missing = [name for name, value in (("BOT_TOKEN", settings.bot_token),
+                                                 ("WEBHOOK_URL", settings.webhook_url),
+                                                 ("WEBHOOK_SECRET", settings.webhook_secret))
+                       if value is None]
+            if missing:
+                print(f"error: setting {missing[0]}: required for webhook mode", file=sys.stderr)
+                return 2
+            from bot.webhook import run_webhook
+
+            asyncio.run(run_webhook(settings))
+            return 0
         if mode == "run":
             if settings.bot_token is None:
                 print("error: setting BOT_TOKEN: required for run mode "

@@ -18,7 +18,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import alerts, checker, delivery, evidence, followups
+from bot import alerts, checker, delivery, evidence, followups, metrics
 from bot.engine.loader import load_flow
 from bot.handlers import general, guard, triage
 from bot.i18n import Translator
@@ -73,6 +73,7 @@ def build_application(
     app: App = builder.build()
     app.bot_data[SERVICES_KEY] = svc
     register_handlers(app)
+    metrics.register(app, svc)
     return app
 
 

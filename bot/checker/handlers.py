@@ -167,9 +167,20 @@ async def answer_check(update: Update, context: ContextTypes.DEFAULT_TYPE, me: W
     """Check a text and send the verdict screen."""
     feat = feature(me.svc)
     result = feat.checker.check(text)
+    count_verdict(me.svc, result)
     ref = feat.remember(me.user.id, result, text)
     await send(update, context, result_screen(me, result, ref))
     return result
+
+
+def count_verdict(svc: Services, result: Result) -> None:
+    """Count a verdict the bot gave (in /metrics; the label is the verdict only)."""
+    from bot.metrics import EXTRAS_KEY as METRICS_KEY
+    from bot.metrics import Metrics
+
+    metrics = svc.extras.get(METRICS_KEY)
+    if isinstance(metrics, Metrics):
+        metrics.verdicts.labels(result.verdict.value).inc()
 
 
 async def check_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -255,6 +266,7 @@ async def stray_text(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who
     result = feat.checker.check(text, unprompted=True)
     if result.verdict not in (Verdict.SCAM, Verdict.SUSPICIOUS):
         return False
+    count_verdict(me.svc, result)
     ref = feat.remember(me.user.id, result, text)
     await send(update, context, result_screen(me, result, ref))
     return True

@@ -1,0 +1,134 @@
+"""Webhook mode: Telegram posts updates to WEBHOOK_URL; this serves them beside the probes.
+
+An aiohttp server (the project's HTTP library already) with four routes:
+- ``POST /telegram``: an update; Telegram's ``X-Telegram-Bot-Api-Secret-Token`` header must equal
+  WEBHOOK_SECRET (otherwise 403, logged without the request body); the update goes to the
+  Application's queue, so per-chat order and the send budget hold as in polling mode;
+- ``GET /healthz``: liveness (the process answers);
+- ``GET /readyz``: the database answers and every migration is applied (503 otherwise);
+- ``GET /metrics``: Prometheus text format (bot/metrics.py; no user data in labels).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import signal
+from typing import Any
+
+from aiohttp import web
+from telegram import Update
+
+from bot.metrics import metrics_of
+from bot.services import Services, services_of
+from bot.settings import Settings
+from bot.store.db import migrations
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+App = Any  # telegram.ext.Application with our defaults
+
+
+def routes(app: App, secret: str) -> web.Application:
+    """The web application: webhook, liveness, readiness and metrics."""
+    svc = services_of(app)
+
+    async def telegram(request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), secret.encode()):
+            log.warning("webhook request without the right secret token from %s",
+                        request.remote)
+            return web.Response(status=403)
+        try:
+            data = await request.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return web.Response(status=400)
+        update = Update.de_json(data, app.bot)
+        if update is None:
+            return web.Response(status=400)
+        await app.update_queue.put(update)
+        return web.Response(status=200)
+
+    async def healthz(_: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    async def readyz(_: web.Request) -> web.Response:
+        ready, why = await is_ready(svc)
+        return web.Response(status=200 if ready else 503, text=why)
+
+    async def metrics(_: web.Request) -> web.Response:
+        body = await metrics_of(svc).render(svc)
+        return web.Response(body=body, content_type="text/plain", charset="utf-8")
+
+    web_app = web.Application(client_max_size=1024 * 1024)
+    web_app.router.add_post(WEBHOOK_PATH, telegram)
+    web_app.router.add_get("/healthz", healthz)
+    web_app.router.add_get("/readyz", readyz)
+    web_app.router.add_get("/metrics", metrics)
+    return web_app
+
+
+async def is_ready(svc: Services) -> tuple[bool, str]:
+    """Tell whether the database answers and has every migration applied."""
+    try:
+        async with svc.db.conn.execute("SELECT version FROM schema_version") as cur:
+            applied = {int(row[0]) for row in await cur.fetchall()}
+    except Exception as exc:  # any database failure means "not ready"
+        return False, f"database: {type(exc).__name__}"
+    missing = [n for n, _ in migrations() if n not in applied]
+    if missing:
+        return False, f"migrations not applied: {missing}"
+    return True, "ready"
+
+
+async def serve(app: App, settings: Settings) -> web.AppRunner:
+    """Start the web server on WEBHOOK_LISTEN:WEBHOOK_PORT; return its runner (cleanup stops)."""
+    assert settings.webhook_secret is not None
+    runner = web.AppRunner(routes(app, settings.webhook_secret.get_secret_value()),
+                           access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.webhook_listen, settings.webhook_port)
+    await site.start()
+    return runner
+
+
+async def run_webhook(settings: Settings) -> None:
+    """Serve updates posted by Telegram until SIGTERM or SIGINT."""
+    from bot.app import build_application, build_services, start_app, stop_app
+    from bot.startup import explain, first_call
+
+    assert settings.bot_token is not None
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    svc = await build_services(settings)
+    app = build_application(svc, token=settings.bot_token.get_secret_value(), rate_limit=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        try:
+            with first_call():
+                await app.bot.initialize()
+        except Exception as exc:
+            raise explain(exc, settings.api_base_url, settings.bot_token.get_secret_value()
+                          ) from None
+        async with app:
+            await start_app(app, set_commands=True)
+            runner = await serve(app, settings)
+            await app.bot.set_webhook(
+                url=settings.webhook_url.rstrip("/") + WEBHOOK_PATH,
+                secret_token=settings.webhook_secret.get_secret_value(),
+                allowed_updates=Update.ALL_TYPES,
+                max_connections=settings.webhook_max_connections,
+            )
+            log.info("ready: webhook on %s:%d", settings.webhook_listen, settings.webhook_port)
+            await stop.wait()
+            log.info("stopping")
+            await runner.cleanup()  # finish requests in flight, accept no more
+            await stop_app(app)
+    finally:
+        await svc.db.close()
