@@ -261,3 +261,18 @@ async def test_ordinary_stray_text_is_not_answered_with_a_warning(h: Harness, te
     await h.send(text)
     assert not h.last_text(1).startswith(h.t("checker-verdict-suspicious"))
     assert not h.last_text(1).startswith(h.t("checker-verdict-scam"))
+
+
+def test_the_shipped_model_is_trained_on_the_current_train_split() -> None:
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    lines = [json.loads(x) for x in (root / "corpus" / "messages.jsonl").read_text(
+        encoding="utf-8").splitlines() if x.strip()]
+    train = sum(1 for x in lines if x["split"] == "train")
+    shipped = json.loads((root / "bot" / "checker" / "model.json").read_text(encoding="utf-8"))
+    assert shipped["trained_on"].endswith(f"({train} lines)"), (
+        "run scripts/train_checker.py after changing the corpus")
+    # The model runs nothing on load: plain numbers only.
+    assert all(isinstance(v, list) and len(v) == 2 for v in shipped["vocab"].values())
