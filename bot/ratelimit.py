@@ -36,8 +36,9 @@ log = logging.getLogger(__name__)
 
 JSONDict = dict[str, Any]
 
-# Below Telegram's ~30/s, leaving room for the arrival jitter of a strictly spaced stream.
-DEFAULT_OVERALL_PER_S = 28.0
+# Below Telegram's ~30/s: room for the jitter with which messages reach Telegram (with 200 users on
+# one busy core, 28/s still met a few 429s at a server counting 30 in any second).
+DEFAULT_OVERALL_PER_S = 25.0
 PRIVATE_BURST = 10
 GROUP_PER_MINUTE = 20
 MAX_RETRIES = 3

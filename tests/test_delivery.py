@@ -256,3 +256,40 @@ async def test_after_kill_9_the_owed_screen_arrives_without_asking(tmp_path: Pat
             await reader.db.close()
         assert len(crashes) >= 5 and crashes[-1].startswith("answer")
         assert "Traceback" not in "\n".join(bot.log)
+
+
+async def test_when_retries_run_out_the_user_is_told_once_and_gets_the_screen_later(
+        tmp_path: Path) -> None:
+    """Every try of the screen after a step fails: the user gets one line saying how to go on,
+    the screen stays owed, and the next start sends it unasked."""
+    database = tmp_path / "bot.sqlite3"
+    chat = 4646
+    async with FakeBotApi() as api:
+        bot = await start_http_bot(api, database, rate_limit=False)
+        walker = bot.walker(chat)
+        try:
+            while (action := await walker.next_action()) is not None and action[0] != "proceed":
+                await walker.act()
+            tries = 1 + len(delivery(bot.svc).retry_delays)
+            api.set_error(chat, "server_error", times=tries, method="sendMessage")
+            since = len(api.calls)
+            update_id = walker.press("go:")
+            await walker.handled(update_id, timeout=10)
+            owed = await delivery(bot.svc).store.owed()
+            expected = await walker.expected()
+        finally:
+            await bot.stop()
+        failed = bot.svc.t("zh-CN", "delivery-failed")
+        sent = [str(c.params.get("text")) for c in api.calls[since:]
+                if c.method == "sendMessage" and c.ok]
+        assert sent == [failed]
+        assert [(o.chat_id, o.kind.value) for o in owed] == [(chat, "step")]
+
+        since = len(api.calls)
+        bot = await start_http_bot(api, database, rate_limit=False)
+        try:
+            for text in expected:
+                await api.wait_for(sent_to(chat, text), timeout=10, since=since)
+            await nothing_owed(bot.svc)
+        finally:
+            await bot.stop()

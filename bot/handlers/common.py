@@ -33,8 +33,8 @@ DELIVERY_KEY = "delivery"
 # The update whose user was already told that a screen did not get through (once per update).
 _told: ContextVar[int | None] = ContextVar("undelivered_told", default=None)
 # The update being handled in this task and its context, set by ``who`` (which every handler
-# calls first), so that ``edit(query, screen)`` can retry on the application's schedule and tell
-# the user without every caller passing them along.
+# calls first), so that ``edit(query, screen)`` retries on the application's schedule without
+# every caller passing them along.
 _handling: ContextVar[tuple[Update, ContextTypes.DEFAULT_TYPE] | None] = ContextVar(
     "handling", default=None)
 
@@ -195,8 +195,9 @@ async def tell_undelivered(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 async def _edit_with_retries(what: str, call: Callable[[], Awaitable[Any]]) -> bool:
     """Make an edit; "not modified" (e.g. a retry of an edit that had arrived) is success.
 
-    Return whether the edit is confirmed. An edit that failed after every retry is not fatal:
-    what it showed is saved, and the next screen may still go out; the user is told once.
+    Return whether the edit is confirmed. An edit that failed after every retry is logged and
+    not fatal: what it showed is saved (the button's answer said so), and the screen that
+    follows still goes out; an edit is not a screen anyone is owed.
     """
     handling = _handling.get()
     svc = services(handling[1]) if handling is not None else None
@@ -209,8 +210,6 @@ async def _edit_with_retries(what: str, call: Callable[[], Awaitable[Any]]) -> b
         if not transient(exc):
             raise
         log.warning("%s was not delivered after retries (%s)", what, type(exc).__name__)
-        if handling is not None:
-            await tell_undelivered(*handling)
         return False
     return True
 
