@@ -69,7 +69,7 @@ def build_application(
         builder = builder.get_updates_request(get_updates_request)
     if rate_limit:
         # Paces messages (not answers or edits) per bot and per chat; RetryAfter holds one chat.
-        builder = builder.rate_limiter(SendBudget())
+        builder = builder.rate_limiter(SendBudget(shared=lambda: delivery.broadcast_pacer(svc)))
     app: App = builder.build()
     app.bot_data[SERVICES_KEY] = svc
     register_handlers(app)

@@ -24,6 +24,7 @@ from telegram.ext import Application, ApplicationHandlerStop, ContextTypes
 from bot.handlers.common import Undelivered, delivery, send_to
 from bot.handlers.triage import plan_screens, step_screens
 from bot.handlers.views import Views
+from bot.ratelimit import SharedSlots
 from bot.services import Services, services_of
 from bot.store.delivery import OwedKind, OwedRow
 from bot.updates import ChatOrderedProcessor
@@ -39,6 +40,15 @@ RESEND_CONCURRENCY = 16
 def processor(svc: Services) -> ChatOrderedProcessor:
     """Return the update processor: per-chat order, handled update ids kept in the store."""
     return ChatOrderedProcessor(ledger=delivery(svc).store)
+
+
+def broadcast_pacer(svc: Services) -> SharedSlots | None:
+    """Return the running alert broadcaster's pacer, to share the bot-wide message budget."""
+    from bot.alerts.handlers import ALERTS_KEY, alerts_of  # (alerts import the triage views)
+
+    feature = svc.extras.get(ALERTS_KEY)
+    sender = alerts_of(svc).sender if feature is not None else None
+    return sender.pacer if sender is not None else None
 
 
 def register(app: App) -> None:

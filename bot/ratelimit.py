@@ -12,7 +12,9 @@ included, and stops every request while any one of them waits out a RetryAfter. 
   chat that is sent much more than it asks;
 * edits, button answers, deletions and reads go straight out;
 * a RetryAfter answer holds that chat only: the request (and the chat's later ones) wait as
-  told, then try again, up to ``max_retries`` times; other chats carry on.
+  told, then try again, up to ``max_retries`` times; other chats carry on;
+* while the alert broadcaster runs at no more than this budget (``BROADCAST_RATE`` 25 by
+  default), messages take their bot-wide slot from its pacer, so both together stay within it.
 
 Each limit is a GCRA schedule (the "virtual scheduling" form of a token bucket): taking a slot
 is a synchronous reservation, so concurrent tasks never race for the same one.
@@ -27,7 +29,7 @@ from collections import deque
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
@@ -35,6 +37,15 @@ from telegram.ext import BaseRateLimiter
 log = logging.getLogger(__name__)
 
 JSONDict = dict[str, Any]
+
+
+class SharedSlots(Protocol):
+    """Another sender's bot-wide pacing (the alert broadcaster's ``Pacer``)."""
+
+    rate: float
+
+    async def slot(self) -> None:
+        """Wait for the next bot-wide send slot."""
 
 # Below Telegram's ~30/s: room for the jitter with which messages reach Telegram (with 200 users on
 # one busy core, 28/s still met a few 429s at a server counting 30 in any second).
@@ -110,7 +121,10 @@ class SendBudget(BaseRateLimiter[int]):
     def __init__(self, overall_per_s: float = DEFAULT_OVERALL_PER_S, *,
                  private_burst: int = PRIVATE_BURST, group_per_minute: int = GROUP_PER_MINUTE,
                  max_retries: int = MAX_RETRIES,
+                 shared: Callable[[], SharedSlots | None] | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
+        self.overall_per_s = overall_per_s
+        self.shared = shared
         self.overall = Schedule(1.0 / overall_per_s)
         self.overall_limit = max(1, int(overall_per_s))
         self._sent: deque[float] = deque()
@@ -170,8 +184,13 @@ class SendBudget(BaseRateLimiter[int]):
                 at = max(at, chat.minute.reserve(now, at))
         await self._sleep_until(at, now)
         if message:
-            now = self.clock()
-            await self._sleep_until(self.overall.reserve(now), now)
+            pacer = self.shared() if self.shared is not None else None
+            if pacer is not None and pacer.rate <= self.overall_per_s:
+                # One budget with the broadcaster: its sends and these take turns on its slots.
+                await pacer.slot()
+            else:
+                now = self.clock()
+                await self._sleep_until(self.overall.reserve(now), now)
             # The schedule assumes each message leaves on time; a busy event loop sends some
             # late, bunched with the next ones. Counting the times they really leave keeps any
             # one second at the limit anyway.
