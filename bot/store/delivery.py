@@ -89,6 +89,11 @@ class DeliveryStore:
         now = self.clock()
 
         def mark(conn: sqlite3.Connection) -> None:
+            (newest,) = conn.execute("SELECT MAX(update_id) FROM handled_updates").fetchone()
+            if newest is not None and abs(update_id - newest) > KEEP_HANDLED:
+                # Telegram picks a random next id after a week without updates: the ids kept
+                # are all that old, and the pruning below would count from the wrong end.
+                conn.execute("DELETE FROM handled_updates")
             conn.execute("INSERT OR IGNORE INTO handled_updates(update_id, at) VALUES (?,?)",
                          (update_id, now))
             if prune:
