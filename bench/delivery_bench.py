@@ -18,7 +18,9 @@ Load, two configurations of the same code in the same run:
   (messages paced per bot at 28/s and per chat; answers and edits unpaced).
 
 Printed: completed triages per second, median and p99 wait per step (from the user's action
-to the last screen of that step), 429 answers, messages per second at the fake.
+to the last screen of that step), 429 answers, messages per second at the fake; and first, how
+long another chat's /help takes while one chat's reply hangs 7 s at Telegram or while one chat
+waits out a 7 s RetryAfter.
 
 Faults: a few users walk the triage while one request fails before every step (500, 502 with
 an HTML body, a timeout after the fake carried the request out, a dropped connection; either
@@ -55,7 +57,8 @@ FIRST_USER = 200_000
 FAULT_KINDS = ("server_error", "bad_gateway", "timeout", "disconnect")
 
 
-async def start_before_bot(api: FakeBotApi, database: Path) -> HttpBot:
+async def start_before_bot(api: FakeBotApi, database: Path,
+                           read_timeout: float = 5.0) -> HttpBot:
     """The bot as it was built before: sequential updates, AIORateLimiter on every call."""
     svc = await build_services(http_settings(database, api))
     svc.extras[DELIVERY_KEY] = Delivery(DeliveryStore(svc.db, svc.clock),
@@ -63,8 +66,9 @@ async def start_before_bot(api: FakeBotApi, database: Path) -> HttpBot:
     app: App = (
         Application.builder().token(TEST_TOKEN)
         .base_url(svc.settings.api_base_url).base_file_url(svc.settings.api_file_url)
-        .request(HTTPXRequest(connection_pool_size=256, pool_timeout=30.0))
-        .get_updates_request(HTTPXRequest())
+        .request(HTTPXRequest(connection_pool_size=256, pool_timeout=30.0,
+                              read_timeout=read_timeout))
+        .get_updates_request(HTTPXRequest(read_timeout=read_timeout))
         .rate_limiter(AIORateLimiter(max_retries=3))
         .build()
     )
@@ -142,6 +146,33 @@ def print_load(results: dict[str, LoadResult]) -> None:
               f", p99 wait x{a.quantile(0.99) / b.quantile(0.99):.2f}")
 
 
+async def head_of_line(before: bool) -> tuple[float, float]:
+    """Return how long /help takes in one chat while another chat's reply hangs 7 s at
+    Telegram, and while another chat waits out a RetryAfter of 7 s."""
+    figures = []
+    for fault in ("timeout", "retry_after"):
+        with tempfile.TemporaryDirectory() as folder:
+            async with FakeBotApi() as api:
+                database = Path(folder) / "bench.sqlite3"
+                if before:
+                    bot = await start_before_bot(api, database, read_timeout=10.0)
+                else:
+                    bot = await start_http_bot(api, database, read_timeout=10.0)
+                try:
+                    api.set_error(1, fault, times=1, method="sendMessage",  # type: ignore[arg-type]
+                                  delay=7.0, retry_after=7)
+                    api.user_sends_text(1, "/help")
+                    await api.wait_for(lambda c, f=fault: c.chat_id == 1 and c.fault == f)
+                    start = time.monotonic()
+                    api.user_sends_text(2, "/help")
+                    await api.wait_for(lambda c: c.method == "sendMessage" and c.ok
+                                       and c.chat_id == 2, timeout=30)
+                    figures.append(time.monotonic() - start)
+                finally:
+                    await bot.stop()
+    return figures[0], figures[1]
+
+
 async def fault_run(kind: str, target: str, users: int, repair: bool) -> tuple[int, int]:
     """Walk ``users`` triages with one fault before every step; return (survived, tried)."""
     survived = tried = 0
@@ -214,6 +245,11 @@ async def main() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
     if not args.faults_only:
+        print("another chat's /help answered in (s), while one chat's reply hangs 7 s / "
+              "while one chat waits out RetryAfter 7 s:")
+        for name, before in (("before", True), ("after", False)):
+            hung, throttled = await head_of_line(before)
+            print(f"  {name:8s} {hung:6.2f} s {throttled:6.2f} s")
         results: dict[str, Any] = {}
         if not args.skip_before:
             results["before"] = await load_run(args.users, before=True, timeout=args.timeout)
