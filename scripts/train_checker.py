@@ -39,7 +39,7 @@ def load(split: str) -> list[dict[str, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--max-features", type=int, default=20000)
-    parser.add_argument("--c", type=float, default=4.0)
+    parser.add_argument("--c", type=float, default=16.0)  # chosen by 5-fold CV on train
     args = parser.parse_args()
     train = load("train")
     plains = [normalize(x["text"]).plain for x in train]
