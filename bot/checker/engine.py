@@ -59,7 +59,7 @@ class Result:
 
 
 _URL = re.compile(r"(?:https?://)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?:[/:?#]\S*)?", re.I)
-_INTL_PHONE = re.compile(r"(?:\+|00)\d[\d\s-]{6,}")
+_INTL_PHONE = re.compile(r"(?<![\w])(?:\+|00)\d[\d\s-]{6,}")
 _PHONE_192 = re.compile(r"(?<!\d)192\d{8}(?!\d)")
 _DIGIT_RUN = re.compile(r"\d+")
 SIMILAR_SCAM = 0.92
@@ -117,8 +117,8 @@ class Checker:
         start = norm.plain.find(plain) if plain else -1
         if start >= 0:
             return start, start + len(plain)
-        if len(sound) < 4:
-            return None  # too short to match on sound without false alarms
+        if len(plain) < 3 or len(sound) < 4:
+            return None  # two characters rhyme with too much to match on sound alone
         for match in re.finditer(re.escape(sound), norm.sounds):
             span = norm.sound_span(match.start(), match.end())
             # A sound match counts when it is written at least partly in pinyin or shares a
