@@ -754,16 +754,21 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who
     if fresh:
         await svc.store.give_consent(me.user.id, me.locale, svc.now())
         me.row = await svc.store.get_user(me.user.id)
-    await query.answer()
-    await edit_keyboard(query, Screen(""))
-    if fresh:
-        await send(update, context, Screen(me.t("consent-thanks")))
+
+    async def ack_consent() -> None:
+        # Runs once the case is committed and its first screen owed: a crash from here on
+        # still gets the user their screen at the next start.
+        await query.answer()
+        await edit_keyboard(query, Screen(""))
+        if fresh:
+            await send(update, context, Screen(me.t("consent-thanks")))
+
     assert me.row is not None
     case = await svc.store.current_case(me.row)
     if case is not None and case.status is not CaseStatus.CLOSED:
-        await resume(update, context, me, case)
+        await resume(update, context, me, case, ack=ack_consent)
         return
-    await open_case(update, context, me)
+    await open_case(update, context, me, ack=ack_consent)
 
 
 async def on_anon(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
