@@ -183,12 +183,14 @@ class Database:
     async def close(self) -> None:
         """Stop the checkpointer (letting a running checkpoint finish), close both connections."""
         self._stop.set()
-        if self._checkpointer is not None:
-            await self._checkpointer
-        if self._side is not None:
-            async with self._side_lock:
-                self._side.close()
-        await self.conn.close()
+        try:
+            if self._checkpointer is not None:
+                await asyncio.gather(self._checkpointer, return_exceptions=True)
+            if self._side is not None:
+                async with self._side_lock:
+                    self._side.close()
+        finally:
+            await self.conn.close()
 
 
 def _statements(sql: str) -> list[str]:
