@@ -7,6 +7,8 @@ own case; nothing is stored for users without consent; OCR text is never stored.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import hashlib
 import io
 import logging
@@ -19,7 +21,7 @@ from typing import Any
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import TelegramError
+from telegram.error import NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -79,7 +81,18 @@ from bot.evidence.parse import (
 from bot.evidence.pdf import dossier
 from bot.evidence.snapshot import Snapshot, take_snapshot
 from bot.evidence.store import EvidenceStore
-from bot.handlers.common import Who, edit, parsed_button, private_only, send, who
+from bot.handlers.common import (
+    Undelivered,
+    Who,
+    edit,
+    parsed_button,
+    private_only,
+    send,
+    tell_undelivered,
+    transient,
+    who,
+    with_retries,
+)
 from bot.handlers.views import EVENT_KEYS, Screen, kb, mark
 from bot.money import format_amount
 from bot.safety import find_secrets
@@ -487,21 +500,34 @@ async def build_report(update: Update, context: ContextTypes.DEFAULT_TYPE, me: W
              (me.t("ev-report-memo"), police_memo(t, snap))]
     texts += [(me.t("ev-report-draft", channel=t(CONTACT_KEYS[ContactChannel(ch)])), body)
               for ch, body in escalation_drafts(t, snap)]
-    for title, body in texts:
-        for n, piece in enumerate(_chunks(body)):
-            head = f"<b>{esc(title)}</b>\n" if n == 0 else ""
-            await context.bot.send_message(chat.id, f"{head}<pre>{esc(piece)}</pre>",
-                                           parse_mode=ParseMode.HTML)
-    await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
-    status = await context.bot.send_message(chat.id, me.t("ev-report-building"))
-    full = await take_snapshot(case, locale=me.locale, flow=me.svc.flow,
-                               settings=me.svc.settings, store=me.svc.store,
-                               evidence=feature.store, now=me.svc.now(), fetch=fetch)
-    loop = asyncio.get_running_loop()
-    pdf = await loop.run_in_executor(feature.pdf_pool, dossier, t, full)
-    await context.bot.send_document(chat.id, document=io.BytesIO(pdf),
-                                    filename=f"jd-claim-{case.id}.pdf",
-                                    caption=me.t("ev-report-pdf-caption"))
+    # Each message is retried on transient errors like every screen (a timeout may show one
+    # twice); when the retries run out the user is told once how to go on.
+    try:
+        for title, body in texts:
+            for n, piece in enumerate(_chunks(body)):
+                head = f"<b>{esc(title)}</b>\n" if n == 0 else ""
+                await with_retries(me.svc, "sendMessage", functools.partial(
+                    context.bot.send_message, chat.id, f"{head}<pre>{esc(piece)}</pre>",
+                    parse_mode=ParseMode.HTML))
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
+        status = await with_retries(me.svc, "sendMessage", lambda: context.bot.send_message(
+            chat.id, me.t("ev-report-building")))
+        full = await take_snapshot(case, locale=me.locale, flow=me.svc.flow,
+                                   settings=me.svc.settings, store=me.svc.store,
+                                   evidence=feature.store, now=me.svc.now(), fetch=fetch)
+        loop = asyncio.get_running_loop()
+        pdf = await loop.run_in_executor(feature.pdf_pool, dossier, t, full)
+        await with_retries(me.svc, "sendDocument", lambda: context.bot.send_document(
+            chat.id, document=io.BytesIO(pdf), filename=f"jd-claim-{case.id}.pdf",
+            caption=me.t("ev-report-pdf-caption")))
+    except (NetworkError, RetryAfter) as exc:
+        if not transient(exc):
+            raise
+        log.warning("the documents for chat %s were not delivered after retries (%s)",
+                    chat.id, type(exc).__name__)
+        await tell_undelivered(update, context)
+        raise Undelivered from exc
     try:
         await status.delete()
     except TelegramError:

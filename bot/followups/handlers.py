@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from telegram import CallbackQuery, Update
+from telegram.error import NetworkError, RetryAfter
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.callbacks import Callback
@@ -13,12 +14,24 @@ from bot.followups.buttons import PATTERN, FollowupAnswer, FollowupPause, Follow
 from bot.followups.scheduler import Tuning
 from bot.followups.schema import Action, load_ladder
 from bot.followups.service import ACTION_NEXT_KEYS, EXTRAS_KEY, Followups
-from bot.handlers.common import Who, edit, parsed_button, private_only, send, who
+from bot.handlers.common import Who, edit, parsed_button, private_only, send, transient, who
 from bot.handlers.views import Screen
 from bot.services import Services, services_of
 from bot.store.cases import CaseRow
 
 log = logging.getLogger(__name__)
+
+
+async def acknowledge(query: Any, text: str) -> None:
+    """Answer a button whose change is already stored; a transient error does not stop the
+    screen that follows (the toast is lost, the edited reminder still shows the answer)."""
+    try:
+        await query.answer(text)
+    except (NetworkError, RetryAfter) as exc:
+        if not transient(exc):
+            raise
+        log.info("a reminder button's answer failed (%s); showing the result anyway",
+                 type(exc).__name__)
 
 
 def followups_of(svc: Services) -> Followups:
@@ -87,7 +100,7 @@ async def on_answer(me: Who, query: Any, data: FollowupAnswer) -> None:
     if not await fu.apply(row, case, data.a):
         await query.answer(me.t("fu-stale"), show_alert=True)
         return
-    await query.answer(me.t("fu-saved"))
+    await acknowledge(query, me.t("fu-saved"))
     step = fu.ladder.step(row.step)
     fresh = await svc.store.get_case(case.id)
     if step is not None and fresh is not None:
@@ -120,7 +133,7 @@ async def on_record(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
     if not done:
         await query.answer(me.t("fu-stale"), show_alert=True)
         return
-    await query.answer(me.t("fu-saved"))
+    await acknowledge(query, me.t("fu-saved"))
     await send(update, context, Screen(me.t(reply)))
 
 
@@ -137,9 +150,9 @@ async def on_pause(me: Who, query: Any, data: FollowupPause) -> None:
         return
     await fu.set_paused(case, data.pause)
     if data.pause:
-        await query.answer(me.t("fu-paused-ok"))
+        await acknowledge(query, me.t("fu-paused-ok"))
     else:
-        await query.answer(me.t("fu-resumed-ok"))
+        await acknowledge(query, me.t("fu-resumed-ok"))
     cases = await svc.store.list_cases(me.user.id)
     await edit(query, await fu.overview(cases, me.locale))
 
