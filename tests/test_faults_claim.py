@@ -36,6 +36,51 @@ def count(api: Api, chat: int, match: Callable[[Call], bool], since: int) -> int
     return sum(1 for c in api.calls[since:] if c.chat_id == chat and match(c))
 
 
+async def triage(users: dict[str, User]) -> dict[str, int]:
+    """Walk each user to the plan, one after the other (no faults); return their case ids."""
+    cases: dict[str, int] = {}
+    for n, (kind, u) in enumerate(users.items(), start=1):
+        c = u.id
+        await u.send("/start", says_starting(c, u.t("welcome")[:10]))
+        await u.press("btn-consent-yes", says(c, u.t("triage-symptoms-prompt")))
+        await u.press("symptom-baitiao", edited(c))
+        await u.press("btn-done", lambda call: call.method == "sendMessage")
+        await u.press("btn-proceed", says(c, u.t("q-noticed")))
+        await u.press("q-noticed-today", says(c, u.t("q-amount")))
+        await u.send("1299.5", says(c, u.t("q-cause")))
+        await u.press("q-cause-none", says(c, u.t("q-police")))
+        await u.press("q-police-not-yet", says_ending(c, u.t("plan-footer", case=n)))
+        cases[kind] = n
+    return cases
+
+
+def check_stored(db: Path, users: dict[str, User], cases: dict[str, int], api: Api) -> None:
+    """One transaction per case as typed, no entry left half-typed, the case intact, and
+    nobody told that something failed."""
+    conn = sqlite3.connect(db)
+    try:
+        for kind, u in users.items():
+            case = cases[kind]
+            rows = conn.execute("SELECT order_no, at, amount, channel FROM evidence_transactions"
+                                " WHERE case_id=?", (case,)).fetchall()
+            assert rows == [(ORDER, "2026-11-20 14:32", "1299.50", "baitiao")], (kind, rows)
+            draft = conn.execute("SELECT draft_kind FROM evidence_state WHERE user_id=?",
+                                 (u.id,)).fetchone()
+            assert draft is None or draft[0] is None, kind
+            status, verdict = conn.execute("SELECT status, verdict FROM cases WHERE id=?",
+                                           (case,)).fetchone()
+            assert verdict is not None and status != "triage", kind
+            texts = [str(c.params.get("text")) for c in api.sent(u.id)
+                     if c.method == "sendMessage"]
+            assert u.t("delivery-failed") not in texts, kind
+            assert u.t("error-generic") not in texts, kind
+            toasts = [str(c.params.get("text")) for c in api.calls_of("answerCallbackQuery")
+                      if c.chat_id == u.id]
+            assert u.t("error-generic") not in toasts, kind
+    finally:
+        conn.close()
+
+
 async def claim_flow(api: Api, u: User, case: int, kind: str) -> list[str]:
     """Walk the claim flow with one fault before every step; return the steps faulted."""
     c = u.id
@@ -91,46 +136,67 @@ async def test_faults_at_every_claim_step_lose_nothing(tmp_path: Path) -> None:
         await bot.start()
         try:
             users = {kind: User(api, 8100 + i, "en") for i, kind in enumerate(FAULTS)}
-            cases: dict[str, int] = {}
-            for n, (kind, u) in enumerate(users.items(), start=1):
-                c = u.id
-                await u.send("/start", says_starting(c, u.t("welcome")[:10]))
-                await u.press("btn-consent-yes", says(c, u.t("triage-symptoms-prompt")))
-                await u.press("symptom-baitiao", edited(c))
-                await u.press("btn-done", lambda call: call.method == "sendMessage")
-                await u.press("btn-proceed", says(c, u.t("q-noticed")))
-                await u.press("q-noticed-today", says(c, u.t("q-amount")))
-                await u.send("1299.5", says(c, u.t("q-cause")))
-                await u.press("q-cause-none", says(c, u.t("q-police")))
-                await u.press("q-police-not-yet", says_ending(c, u.t("plan-footer", case=n)))
-                cases[kind] = n
+            cases = await triage(users)
             done = await asyncio.gather(*(claim_flow(api, u, cases[kind], kind)
                                           for kind, u in users.items()))
         finally:
             assert await bot.terminate() == 0
 
-    conn = sqlite3.connect(db)
-    try:
-        for kind, u in users.items():
-            case = cases[kind]
-            rows = conn.execute("SELECT order_no, at, amount, channel FROM evidence_transactions"
-                                " WHERE case_id=?", (case,)).fetchall()
-            assert rows == [(ORDER, "2026-11-20 14:32", "1299.50", "baitiao")], (kind, rows)
-            draft = conn.execute("SELECT draft_kind FROM evidence_state WHERE user_id=?",
-                                 (u.id,)).fetchone()
-            assert draft is None or draft[0] is None, kind
-            status, verdict = conn.execute("SELECT status, verdict FROM cases WHERE id=?",
-                                           (case,)).fetchone()
-            assert verdict is not None and status != "triage", kind
-            texts = [str(c.params.get("text")) for c in api.sent(u.id)
-                     if c.method == "sendMessage"]
-            assert u.t("delivery-failed") not in texts, kind
-            assert u.t("error-generic") not in texts, kind
-    finally:
-        conn.close()
+    check_stored(db, users, cases, api)
     tried = {k: api.stats[f"fault:{k}"] for k in FAULTS}
     assert all(n == len(done[0]) for n in tried.values()), tried
     assert not api.server_errors
     assert_no_traceback(bot.log)
     print(f"\nclaim-flow faults survived: {sum(tried.values())} of {sum(tried.values())} "
           f"({', '.join(f'{k}={n}' for k, n in tried.items())}; steps: {', '.join(done[0])})")
+
+
+
+async def test_faults_on_claim_button_answers_lose_nothing(tmp_path: Path) -> None:
+    """The answer to a claim-pack button (its toast) fails: the screen that follows still
+    arrives, once, and the transaction is stored."""
+    db = tmp_path / "bot.sqlite3"
+    async with Api() as api:
+        bot = run_bot(db, api.base_url, extra={"BOT_API_FILE_URL": api.base_file_url})
+        await bot.start()
+        try:
+            users = {kind: User(api, 8200 + i, "en") for i, kind in enumerate(FAULTS)}
+            cases = await triage(users)
+
+            async def flow(kind: str, u: User) -> list[str]:
+                c, case = u.id, cases[kind]
+                faulted: list[str] = []
+
+                async def press(name: str, key: str, expect: Callable[[Call], bool]) -> None:
+                    api.set_error(c, kind, times=1, method="answerCallbackQuery",  # type: ignore[arg-type]
+                                  delay=LATE)
+                    since = len(api.calls)
+                    await u.press(key, expect)
+                    await api.wait_for(lambda x: x.chat_id == c and x.fault is not None,
+                                       30, since=since)
+                    faulted.append(name)
+                    assert count(api, c, expect, since) == 1, (kind, name)
+
+                await u.send("/evidence", says_starting(c, u.t("ev-menu-title", case=case)[:6]))
+                await press("transactions", "ev-btn-transactions", edited(c))
+                await press("add a transaction", "ev-btn-add-tx",
+                            says_starting(c, u.t("ev-ask-order")))
+                await u.send(ORDER, says_starting(c, u.t("ev-ask-at")))
+                await u.send("2026-11-20 14:32", says_starting(c, u.t("ev-ask-amount")))
+                await u.send("1299.50", says_starting(c, u.t("ev-ask-channel")))
+                await press("channel", "ev-channel-baitiao",
+                            says_starting(c, u.t("ev-tx-review")))
+                await press("save", "ev-btn-save",
+                            says_starting(c, u.t("ev-tx-title", case=case)[:4]))
+                await press("back to the menu", "ev-btn-back", edited(c))
+                return faulted
+
+            done = await asyncio.gather(*(flow(kind, u) for kind, u in users.items()))
+        finally:
+            assert await bot.terminate() == 0
+    check_stored(db, users, cases, api)
+    tried = {k: api.stats[f"fault:{k}"] for k in FAULTS}
+    assert all(n == len(done[0]) for n in tried.values()), tried
+    assert_no_traceback(bot.log)
+    print(f"\nclaim-button answer faults survived: {sum(tried.values())} of "
+          f"{sum(tried.values())} ({', '.join(f'{k}={n}' for k, n in tried.items())})")

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape as _escape
-from typing import Any
+from typing import Any, cast
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatAction, ParseMode
@@ -786,9 +786,30 @@ async def _snap(me: Who, case: CaseRow) -> Snapshot:
 # ---- buttons ---------------------------------------------------------------------------------
 
 
+class _Acknowledging:
+    """A button's query whose answer (a toast) may fail on a transient error without
+    stopping the screen that follows: what the button changed is stored by then."""
+
+    def __init__(self, query: CallbackQuery) -> None:
+        self._query = query
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._query, name)
+
+    async def answer(self, *args: Any, **kwargs: Any) -> bool:
+        try:
+            return await self._query.answer(*args, **kwargs)
+        except (NetworkError, RetryAfter) as exc:
+            if not transient(exc):
+                raise
+            log.info("a claim-pack button's answer failed (%s); going on", type(exc).__name__)
+            return False
+
+
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
                     query: CallbackQuery, data: Callback) -> None:
     """Route a claim-pack button; foreign or stale ones change nothing."""
+    query = cast(CallbackQuery, _Acknowledging(query))
     store = evidence_of(me.svc).store
     case_id: int | None = getattr(data, "case", None)
     f: EvidenceFile | None = None
