@@ -178,10 +178,10 @@ class Workload:
             self.press(lambda u: f"tk:{c[u]}:e:{em.index('call_110')}"),
             self.press(lambda u: f"tk:{c[u]}:e:{em.index('freeze_jintiao')}"),
             self.press(lambda u: f"go:{c[u]}:{at['emergency']}"),
-            self.press(lambda u: f"an:{c[u]}:{at['noticed']}:0"),
+            self.press(lambda u: f"an:{c[u]}:{at['noticed']}:hour"),
             self.typed("1,299元"),
-            self.press(lambda u: f"an:{c[u]}:{at['cause']}:3"),
-            self.press(lambda u: f"an:{c[u]}:{at['police']}:0"),
+            self.press(lambda u: f"an:{c[u]}:{at['cause']}:none"),
+            self.press(lambda u: f"an:{c[u]}:{at['police']}:reported"),
         ]
 
 
@@ -229,7 +229,7 @@ async def run_triage(users: int, profile: cProfile.Profile | None = None
 async def check_done(svc: Any, users: list[int]) -> None:
     """Make sure the workload really walked every case to its verdict."""
     async with svc.db.conn.execute(
-        "SELECT COUNT(*) FROM cases WHERE status='planned' AND verdict='covered' "
+        "SELECT COUNT(*) FROM cases WHERE status='planned' AND verdict='claimable' "
         "AND emergency_done='[\"call_110\",\"freeze_jintiao\"]' AND amount='1299.00'"
     ) as cur:
         row = await cur.fetchone()

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import re
 import sqlite3
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -50,15 +51,20 @@ class Database:
         self._side_lock = asyncio.Lock()
         self._stop = asyncio.Event()
         self._checkpointer: asyncio.Task[None] | None = None
+        # Small indexed statements run on the event loop thread through a connection of our own
+        # (see ``run``), not through aiosqlite's private one.
+        self._inline: sqlite3.Connection | None = None
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
         """Open (creating folders and file), tune and migrate the database."""
-        if str(path) != ":memory:":
+        memory = str(path) == ":memory:"
+        if not memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        # check_same_thread=False: the core store runs its small statements on the loop thread
-        # (see ``run``) while aiosqlite's thread serves the features; SQLite is serialized.
-        conn = await aiosqlite.connect(str(path), isolation_level=None, check_same_thread=False)
+        # Two connections share the database (aiosqlite's thread and the loop thread's inline
+        # one): an in-memory database is shared between them through a named shared cache.
+        name = f"file:jdbot-{uuid.uuid4().hex}?mode=memory&cache=shared" if memory else str(path)
+        conn = await aiosqlite.connect(name, isolation_level=None, uri=memory)
         conn.row_factory = aiosqlite.Row
         # WAL + synchronous=NORMAL survives a killed process (not a power cut) and is fast.
         await conn.execute("PRAGMA journal_mode=WAL")
@@ -69,6 +75,7 @@ class Database:
         await conn.execute("PRAGMA secure_delete=ON")
         db = cls(conn)
         await db.migrate()
+        db._inline = _connect_inline(name, memory=memory)
         if str(path) != ":memory:":
             # SQLite's automatic checkpoint runs inside whichever commit crosses 1000 WAL pages,
             # on the shared connection: 30-100 ms that every inline lookup waits for. A second
@@ -116,8 +123,9 @@ class Database:
         thread (~100-180 µs on a 2-core VM, far more than the statement itself), and a triage
         update needs three. Big or slow work stays on aiosqlite's thread.
         """
-        raw: sqlite3.Connection = self.conn._conn  # aiosqlite's own connection object
-        return fn(raw)
+        if self._inline is None:
+            raise RuntimeError("the database is not open")
+        return fn(self._inline)
 
     def fetch(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
         """Read rows inline (see ``run``)."""
@@ -190,7 +198,24 @@ class Database:
                 async with self._side_lock:
                     self._side.close()
         finally:
+            if self._inline is not None:
+                self._inline.close()
+                self._inline = None
             await self.conn.close()
+
+
+def _connect_inline(name: str, *, memory: bool) -> sqlite3.Connection:
+    """Open the loop thread's own connection, tuned like aiosqlite's (the pragmas below are
+    per connection: foreign keys, erasure, no automatic checkpoint inside a commit)."""
+    # check_same_thread=False: opened here, used on the loop thread only.
+    raw = sqlite3.connect(name, isolation_level=None, check_same_thread=False, uri=memory)
+    raw.row_factory = sqlite3.Row
+    for pragma in ("synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=5000",
+                   "secure_delete=ON"):
+        raw.execute(f"PRAGMA {pragma}")
+    if not memory:
+        raw.execute("PRAGMA wal_autocheckpoint=0")
+    return raw
 
 
 def _statements(sql: str) -> list[str]:
