@@ -13,10 +13,11 @@ per second (a 31st within any second gets 429 "retry after 1"):
   ``AIORateLimiter``, and the same users each sending as many texts, one after the other, as a
   triage takes actions (waiting for each echo before the next).
 
-Each run stops after ``--max-seconds``; what completed by then counts. Printed: completed
-triages (echo rounds: one user's whole sequence) per second, p50 and p99 wait per step (from
-the user's action to the last screen of that step; for the echo, to the echo), 429 answers, and
-triages/s divided by echo rounds/s.
+Each run stops after ``--max-seconds``. Printed: users who completed, triages (echo rounds: one
+user's whole sequence) per second counted in steps (steps answered / steps per triage / time,
+since a crowd advances in step and may not finish inside the bound), p50 and p99 wait per step
+(from the user's action to the last screen of that step; for the echo, to the echo), 429
+answers, and triages/s divided by echo rounds/s.
 """
 
 from __future__ import annotations
@@ -52,8 +53,10 @@ class Run:
 
     @property
     def rate(self) -> float:
-        """Completed triages (or echo rounds) per second."""
-        return self.completed / self.wall_s if self.wall_s else 0.0
+        """Triages (or echo rounds) per second, counted in steps: steps answered within the
+        run divided by the steps of one triage (a crowd advances in step, so few or none may
+        have finished when the run stops)."""
+        return len(self.waits) / self.actions / self.wall_s if self.wall_s else 0.0
 
     def quantile(self, q: float) -> float:
         """Return a quantile of the waits per step (nan when none)."""

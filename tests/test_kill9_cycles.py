@@ -66,13 +66,13 @@ async def kill_at_random(api: FakeBotApi, bot: BotProcess, walker: Walker, updat
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 5.0
         # Stop waiting if the action is done and fewer calls were made (then it dies idle).
-        while (bot_calls(api, walker.chat, since) < calls and loop.time() < deadline
+        while (bot_calls(api, walker.chat, since) < calls and loop.time() < deadline  # noqa: ASYNC110
                and not (delivery(walker.svc).store.handled(update_id)
                         and not await delivery(walker.svc).store.owed()
                         and bot_calls(api, walker.chat, since) > 0)):
             await asyncio.sleep(0.005)
     else:
-        delay = rng.uniform(0.0, 0.3)
+        delay = rng.uniform(0.0, 0.25)
         how = f"after {delay * 1000:.0f} ms"
         await asyncio.sleep(delay)
     await bot.kill9()
@@ -82,7 +82,7 @@ async def kill_at_random(api: FakeBotApi, bot: BotProcess, walker: Walker, updat
 async def settled(api: FakeBotApi, walker: Walker, update_id: int,
                   timeout: float = 20.0) -> list[str]:
     """Wait until the action's update was handled, nothing is owed, and every screen for the
-    stored step reached the user (twice in a row, 0.1 s apart); return those screens."""
+    stored step reached the user (twice in a row, 0.03 s apart); return those screens."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     good = 0
@@ -97,10 +97,11 @@ async def settled(api: FakeBotApi, walker: Walker, update_id: int,
                 return expected
         else:
             good = 0
+        owed = await delivery(walker.svc).store.owed()
         assert loop.time() < deadline, (
-            f"chat {walker.chat}: not settled; handled {handled}, owed {await delivery(walker.svc).store.owed()},"
+            f"chat {walker.chat}: not settled; handled {handled}, owed {owed},"
             f" missing {[t[:40] for t in expected if sent[t] == 0]}")
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(0.03)
 
 
 async def walk_with_kills(api: FakeBotApi, reader: Services, database: Path, chat: int,
@@ -133,7 +134,12 @@ async def walk_with_kills(api: FakeBotApi, reader: Services, database: Path, cha
         case = await walker.case()
         assert case is not None
         assert answers.items() <= case.answers.items(), f"{name} {how}: an answer was lost"
-        moved = "stored" if state(case) != before else "not stored"
+        if state(at_kill) != before:
+            moved = "stored before the kill"
+        elif state(case) != before:
+            moved = "stored after the restart (redelivered)"
+        else:
+            moved = "not stored (the update was cut short; the user still has its screen)"
         cycles.append(f"{name} {how}: {moved}")
     case = await walker.case()
     assert case is not None and case.status is CaseStatus.PLANNED and case.verdict is not None
@@ -160,7 +166,10 @@ async def test_kill_9_at_random_moments_50_cycles(tmp_path: Path) -> None:
             assert await bot.terminate() == 0
             await reader.db.close()
         assert len(cycles) == CYCLES
-        assert any(c.endswith(": stored") for c in cycles)
+        print("\n".join(cycles))
+        print(Counter(c.split(": ", 1)[1] for c in cycles))
+        # Printed (shown by pytest -s or on failure): which kills hit what.
+        assert any("before the kill" in c for c in cycles)
         assert any("answer" in c for c in cycles), "the plan was in flight at some kills"
         assert "Traceback" not in "\n".join(bot.log)
         assert not api.server_errors
