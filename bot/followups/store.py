@@ -212,10 +212,17 @@ class FollowupStore:
 
     async def answer(self, conn: aiosqlite.Connection, followup_id: int, answer: str,
                      now: float) -> bool:
-        """Record the answer to a sent reminder; False when it was already answered."""
+        """Record the answer to a sent reminder; False when it was already answered.
+
+        A reminder whose send timed out may have reached the user while its retry waits
+        (pending) or runs (sending): an answer to that copy counts, and a waiting retry is
+        dropped, since the user has the reminder.
+        """
         cur = await conn.execute(
-            "UPDATE followups SET answer=?, answered_at=? WHERE id=? AND state='sent' "
-            "AND answer IS NULL",
+            "UPDATE followups SET answer=?, answered_at=?, "
+            "state=CASE WHEN state='pending' THEN 'sent' ELSE state END "
+            "WHERE id=? AND answer IS NULL "
+            "AND (state='sent' OR (state IN ('pending', 'sending') AND attempts>0))",
             (answer, now, followup_id),
         )
         return cur.rowcount == 1
