@@ -32,7 +32,8 @@ from tests.delivery_kit import Walker, http_settings
 from tests.fakes.botapi import FakeBotApi
 from tests.proc import BotProcess, run_bot
 
-pytestmark = pytest.mark.slow
+# Not in the default run: ~95 s, and one run in four hung (cause not found yet; see the README).
+pytestmark = [pytest.mark.slow, pytest.mark.soak]
 
 CYCLES = 50
 SEED = 20261129
