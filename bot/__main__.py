@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 from bot.engine.loader import FlowError
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
-from bot.startup import StartupError, explain, first_call
+from bot.startup import StartupError
 
 log = logging.getLogger("bot")
 
@@ -28,34 +27,15 @@ async def run_polling(settings: Settings) -> None:
     """Connect to the Bot API with long polling until SIGTERM or SIGINT."""
     from telegram import Update
 
-    from bot.app import build_application, build_services, start_app, stop_app
+    from bot.app import running
 
-    assert settings.bot_token is not None
-    svc = await build_services(settings)
-    app = build_application(svc, token=settings.bot_token.get_secret_value(), rate_limit=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        try:
-            # The first Bot API call (getMe): if it fails, say why in one line (bot/startup.py).
-            with first_call():
-                await app.bot.initialize()
-        except Exception as exc:
-            raise explain(exc, settings.api_base_url, settings.bot_token.get_secret_value()
-                          ) from None
-        async with app:
-            await start_app(app, set_commands=True)
-            assert app.updater is not None
-            await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, timeout=20)
-            log.info("ready: polling %s", settings.api_base_url.rsplit("/", 1)[0])
-            await stop.wait()
-            log.info("stopping")
-            await app.updater.stop()
-            await stop_app(app)
-    finally:
-        await svc.db.close()
+    async with running(settings) as (app, stop):
+        assert app.updater is not None
+        await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, timeout=20)
+        log.info("ready: polling %s", settings.api_base_url.rsplit("/", 1)[0])
+        await stop.wait()
+        log.info("stopping")
+        await app.updater.stop()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from telegram import BotCommand
@@ -158,3 +161,34 @@ async def publish_commands(app: App, svc: Services) -> None:
             await app.bot.set_my_commands(commands, language_code="zh")
         else:
             await app.bot.set_my_commands(commands)
+
+
+@asynccontextmanager
+async def running(settings: Settings) -> AsyncIterator[tuple[App, asyncio.Event]]:
+    """Build the bot, make its first Bot API call (a failure becomes one line and an exit code,
+    bot/startup.py), start it and yield it with an event set by SIGTERM/SIGINT; then stop it and
+    close the database. Polling and webhook mode add only how updates arrive."""
+    from bot.startup import explain, first_call
+
+    assert settings.bot_token is not None
+    token = settings.bot_token.get_secret_value()
+    svc = await build_services(settings)
+    app = build_application(svc, token=token, rate_limit=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        try:
+            with first_call():
+                await app.bot.initialize()
+        except Exception as exc:
+            raise explain(exc, settings.api_base_url, token) from None
+        async with app:
+            await start_app(app, set_commands=True)
+            try:
+                yield app, stop
+            finally:
+                await stop_app(app)
+    finally:
+        await svc.db.close()

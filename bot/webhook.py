@@ -11,11 +11,9 @@ An aiohttp server (the project's HTTP library already) with four routes:
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import json
 import logging
-import signal
 from typing import Any
 
 from aiohttp import web
@@ -98,37 +96,18 @@ async def serve(app: App, settings: Settings) -> web.AppRunner:
 
 async def run_webhook(settings: Settings) -> None:
     """Serve updates posted by Telegram until SIGTERM or SIGINT."""
-    from bot.app import build_application, build_services, start_app, stop_app
-    from bot.startup import explain, first_call
+    from bot.app import running
 
-    assert settings.bot_token is not None
     assert settings.webhook_url is not None and settings.webhook_secret is not None
-    svc = await build_services(settings)
-    app = build_application(svc, token=settings.bot_token.get_secret_value(), rate_limit=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        try:
-            with first_call():
-                await app.bot.initialize()
-        except Exception as exc:
-            raise explain(exc, settings.api_base_url, settings.bot_token.get_secret_value()
-                          ) from None
-        async with app:
-            await start_app(app, set_commands=True)
-            runner = await serve(app, settings)
-            await app.bot.set_webhook(
-                url=settings.webhook_url.rstrip("/") + WEBHOOK_PATH,
-                secret_token=settings.webhook_secret.get_secret_value(),
-                allowed_updates=Update.ALL_TYPES,
-                max_connections=settings.webhook_max_connections,
-            )
-            log.info("ready: webhook on %s:%d", settings.webhook_listen, settings.webhook_port)
-            await stop.wait()
-            log.info("stopping")
-            await runner.cleanup()  # finish requests in flight, accept no more
-            await stop_app(app)
-    finally:
-        await svc.db.close()
+    async with running(settings) as (app, stop):
+        runner = await serve(app, settings)
+        await app.bot.set_webhook(
+            url=settings.webhook_url.rstrip("/") + WEBHOOK_PATH,
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=Update.ALL_TYPES,
+            max_connections=settings.webhook_max_connections,
+        )
+        log.info("ready: webhook on %s:%d", settings.webhook_listen, settings.webhook_port)
+        await stop.wait()
+        log.info("stopping")
+        await runner.cleanup()  # finish requests in flight, accept no more
