@@ -55,6 +55,10 @@ GROUP_PER_MINUTE = 20
 MAX_RETRIES = 3
 # Kept per chat only while it matters; the table is swept when it grows past this.
 SWEEP_AT = 4096
+# Telegram counts the moments requests arrive, not the moments this process lets them go: the
+# bot-wide window is this much longer than a second, so a request delayed on its way out (a busy
+# loop, a thread switch, the network) cannot land in the same second as one sent a second later.
+WINDOW_S = 1.05
 
 # Methods that put a new message in a chat (what Telegram's limits count).
 MESSAGE_METHODS = frozenset({
@@ -197,11 +201,11 @@ class SendBudget(BaseRateLimiter[int]):
             sent = self._sent
             while True:
                 now = self.clock()
-                while sent and sent[0] <= now - 1.0:
+                while sent and sent[0] <= now - WINDOW_S:
                     sent.popleft()
                 if len(sent) < self.overall_limit:
                     break
-                await self._sleep_until(sent[0] + 1.0, now)
+                await self._sleep_until(sent[0] + WINDOW_S, now)
             sent.append(now)
 
     async def _sleep_until(self, at: float, now: float) -> None:

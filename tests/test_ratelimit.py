@@ -33,13 +33,15 @@ async def call(budget: SendBudget, recorder: Recorder, endpoint: str, chat_id: A
 
 async def test_answers_and_edits_are_not_paced_messages_are() -> None:
     budget, recorder = SendBudget(20.0), Recorder()
-    start = time.monotonic()
     await asyncio.gather(*(call(budget, recorder, "answerCallbackQuery", None) for _ in range(40)),
                          *(call(budget, recorder, "editMessageText", i) for i in range(40)))
-    assert budget.stats.waited_s == 0 and time.monotonic() - start < 1.0
+    assert budget.stats.waited_s == 0
     await asyncio.gather(*(call(budget, recorder, "sendMessage", i) for i in range(30)))
     times = sorted(t for t, e, _ in recorder.sent if e == "sendMessage")
+    # Seen from the receiving end (the recorder's own clock, a little after the budget's), no
+    # second holds more than the budget: the window's margin absorbs the delay on the way out.
     assert max(sum(1 for u in times if t <= u < t + 1.0) for t in times) <= 20
+    assert times[-1] - times[0] >= 0.5, "the 30 messages were spread, not sent at once"
     assert budget.stats.messages == 30
 
 
