@@ -2,11 +2,16 @@
 
     .venv/bin/python scripts/train_checker.py            # writes bot/checker/model.json
                                                           # and bot/checker/examples.json
+    .venv/bin/python scripts/train_checker.py --cv        # 5-fold cross-validation of the whole
+                                                          # checker on the train split; writes
+                                                          # nothing
 
 Positives are lines labelled scam or suspicious; negatives ham and spam. The test split is never
-read here (it is for bench/checker_bench.py only). Features come from bot.checker.model.features
-so that training and scoring see the same numbers; the fit is scikit-learn's logistic
-regression, exported as plain numbers (no pickle).
+read here (it is for bench/checker_bench.py only): every choice of features, C, weights and
+thresholds is made with ``--cv``, which fits the model and the example store on four fifths of
+the train split and checks the other fifth with the full checker (rules, examples, model).
+Features come from bot.checker.model.features so that training and scoring see the same
+numbers; the fit is scikit-learn's logistic regression, exported as plain numbers (no pickle).
 """
 
 from __future__ import annotations
@@ -14,20 +19,24 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import random
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 
-from bot.checker.model import MODEL_FILE, features, grams
-from bot.checker.normalize import normalize
+from bot.checker.engine import Checker, Verdict, marks
+from bot.checker.model import MODEL_FILE, Model, features, grams
+from bot.checker.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus" / "messages.jsonl"
 EXAMPLES_FILE = ROOT / "bot" / "checker" / "examples.json"
 POSITIVE = {"scam", "suspicious"}
+FOLDS = 5
 
 
 def load(split: str) -> list[dict[str, str]]:
@@ -36,46 +45,119 @@ def load(split: str) -> list[dict[str, str]]:
     return [x for x in lines if x["split"] == split]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--max-features", type=int, default=20000)
-    parser.add_argument("--c", type=float, default=16.0)  # chosen by 5-fold CV on train
-    args = parser.parse_args()
-    train = load("train")
-    plains = [normalize(x["text"]).plain for x in train]
+def fit(train: list[dict[str, str]], c: float, max_features: int,
+        use_marks: bool = True) -> tuple[dict[str, Any], float]:
+    """Fit the classifier on some lines; return the model file's content and train accuracy.
+    ``use_marks``: also feed it what the rules found in each line (bot.checker.engine.marks)."""
+    rules_only = Checker(load_rules())
+    plains, tags = [], []
+    for x in train:
+        norm, flags, warning = rules_only.signals(x["text"])
+        plains.append(norm.plain)
+        tags.append(marks(flags, warning) if use_marks else [])
     words = [unicodedata.normalize("NFKC", x["text"]) for x in train]
     labels = [1 if x["label"] in POSITIVE else 0 for x in train]
     df: Counter[str] = Counter()
-    for plain, text in zip(plains, words, strict=True):
-        df.update(set(grams(plain, text)))
-    kept = [g for g, n in df.most_common(args.max_features) if n >= 2]
+    for plain, text, tag in zip(plains, words, tags, strict=True):
+        df.update(set(grams(plain, text, tag)))
+    kept = [g for g, n in df.most_common(max_features) if n >= 2]
     n_docs = len(plains)
     idf = {g: math.log((1 + n_docs) / (1 + df[g])) + 1.0 for g in kept}
     index = {g: i for i, g in enumerate(kept)}
     rows, cols, vals = [], [], []
-    for r, (plain, text) in enumerate(zip(plains, words, strict=True)):
-        for g, w in features(plain, idf, text).items():
+    for r, (plain, text, tag) in enumerate(zip(plains, words, tags, strict=True)):
+        for g, w in features(plain, idf, text, tag).items():
             rows.append(r)
             cols.append(index[g])
             vals.append(w)
     matrix = csr_matrix((vals, (rows, cols)), shape=(n_docs, len(kept)))
-    model = LogisticRegression(C=args.c, class_weight="balanced", max_iter=2000)
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
     model.fit(matrix, labels)
     coef = model.coef_[0]
     vocab = {g: [round(idf[g], 6), round(float(coef[index[g]]), 6)] for g in kept
              if abs(coef[index[g]]) > 1e-6}
-    MODEL_FILE.write_text(json.dumps({
+    content = {
         "version": 1,
         "trained_on": f"{CORPUS.relative_to(ROOT)} split=train ({n_docs} lines)",
         "intercept": round(float(model.intercept_[0]), 6),
         "vocab": vocab,
-    }, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-    examples = sorted({x["text"] for x in train if x["label"] == "scam"})
+    }
+    return content, float(model.score(matrix, labels))
+
+
+def scam_examples(train: list[dict[str, str]]) -> list[str]:
+    """The confirmed scam messages the checker matches against."""
+    return sorted({x["text"] for x in train if x["label"] == "scam"})
+
+
+def folds(train: list[dict[str, str]]) -> list[list[dict[str, str]]]:
+    """Split lines into FOLDS parts, stratified by kind, by a fixed seed."""
+    by_kind: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for x in train:
+        by_kind[x["kind"]].append(x)
+    parts: list[list[dict[str, str]]] = [[] for _ in range(FOLDS)]
+    n = 0
+    for kind in sorted(by_kind):
+        lines = sorted(by_kind[kind], key=lambda x: x["id"])
+        random.Random(f"checker-cv:{kind}").shuffle(lines)
+        for x in lines:
+            parts[n % FOLDS].append(x)
+            n += 1
+    return parts
+
+
+def cross_validate(train: list[dict[str, str]], c: float, max_features: int,
+                   verbose: bool) -> tuple[float, float]:
+    """Check each fold with a checker built from the other folds; print and return P, R."""
+    rules = load_rules()
+    parts = folds(train)
+    tp = fp = fn = 0
+    per_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for i, held in enumerate(parts):
+        rest = [x for j, p in enumerate(parts) if j != i for x in p]
+        content, _ = fit(rest, c, max_features)
+        vocab = content["vocab"]
+        model = Model({g: v[0] for g, v in vocab.items()}, {g: v[1] for g, v in vocab.items()},
+                      float(content["intercept"]))
+        checker = Checker(rules, model, scam_examples(rest))
+        for x in held:
+            truth = x["label"] in POSITIVE
+            said = checker.check(x["text"]).verdict in (Verdict.SCAM, Verdict.SUSPICIOUS)
+            tp += truth and said
+            fp += said and not truth
+            fn += truth and not said
+            per_kind[x["kind"]][0] += said
+            per_kind[x["kind"]][1] += 1
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    print(f"{FOLDS}-fold CV on train ({len(train)} lines, C={c}): "
+          f"precision {precision:.3f} recall {recall:.3f} (tp {tp}, fp {fp}, fn {fn})")
+    if verbose:
+        for kind, (said, n) in sorted(per_kind.items()):
+            print(f"  {kind:<22} said scam/suspicious {said}/{n}")
+    return precision, recall
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--max-features", type=int, default=20000)
+    parser.add_argument("--c", type=float, default=16.0)  # chosen by 5-fold CV on train
+    parser.add_argument("--cv", action="store_true", help="cross-validate on train, write nothing")
+    args = parser.parse_args()
+    train = load("train")
+    if args.cv:
+        cross_validate(train, args.c, args.max_features, verbose=True)
+        return
+    content, accuracy = fit(train, args.c, args.max_features)
+    MODEL_FILE.write_text(json.dumps(content, ensure_ascii=False, sort_keys=True),
+                          encoding="utf-8")
+    examples = scam_examples(train)
     EXAMPLES_FILE.write_text(json.dumps(examples, ensure_ascii=False, indent=0),
                              encoding="utf-8")
-    accuracy = model.score(matrix, labels)
-    print(f"trained on {n_docs} lines ({sum(labels)} positive), {len(vocab)} n-grams kept; "
-          f"train accuracy {accuracy:.3f}; {len(examples)} scam examples")
+    print(f"trained on {len(train)} lines "
+          f"({sum(1 for x in train if x['label'] in POSITIVE)} positive), "
+          f"{len(content['vocab'])} n-grams kept; train accuracy {accuracy:.3f}; "
+          f"{len(examples)} scam examples")
 
 
 if __name__ == "__main__":

@@ -276,3 +276,37 @@ def test_the_shipped_model_is_trained_on_the_current_train_split() -> None:
         "run scripts/train_checker.py after changing the corpus")
     # The model runs nothing on load: plain numbers only.
     assert all(isinstance(v, list) and len(v) == 2 for v in shipped["vocab"].values())
+    # It was fitted with what the rules found (bot.checker.engine.marks) beside the n-grams.
+    assert any(g.startswith("f:") for g in shipped["vocab"]) and "m:warning" in shipped["vocab"]
+
+
+def test_the_rules_marks_fed_to_the_classifier() -> None:
+    from bot.checker.engine import marks
+
+    _, flags, warning = CHECKER.signals("警方提醒：不要共享屏幕")
+    assert warning and marks(flags, warning)[-1] == "m:warning"
+    _, flags, warning = CHECKER.signals("请下载腾讯会议，输入会议号后开启屏幕共享")
+    assert marks(flags, warning) == ["f:meeting_app", "f:screen_share"] and not warning
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Please install AnyDesk so I can process your refund from my side.", "screen_share"),
+    ("Sorry, I sent a 6-digit code to your number by mistake, can you send me the code?",
+     "code_request"),
+    ("Our lawyers can get your money back, just pay the recovery fee first.", "recovery"),
+    ("Your account has been suspended. Verify your account at http://jd.com-secure.top now",
+     "phishing_link"),
+])
+def test_english_scripts_raise_red_flags(text: str, kind: str) -> None:
+    result = CHECKER.check(text)
+    assert result.verdict in (Verdict.SCAM, Verdict.SUSPICIOUS), result
+    assert result.kind == kind
+
+
+@pytest.mark.parametrize("text", [
+    "Your bank will never ask you to move money to a safe account. Hang up and call 110.",
+    "Is this a scam? Someone asked me to share my screen to get a refund.",
+    "明天上午十点腾讯会议开组会，会议号老地方",
+])
+def test_english_warnings_and_meeting_chat_are_not_flagged_by_the_rules(text: str) -> None:
+    assert CHECKER.check(text).verdict in (Verdict.UNKNOWN, Verdict.SPAM), text

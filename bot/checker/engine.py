@@ -65,6 +65,7 @@ _DIGIT_RUN = re.compile(r"\d+")
 SIMILAR_SCAM = 0.92
 MODEL_MIN_CHARS = 8  # near-identical to a confirmed scam: taken as one
 SIMILAR_SUSPICIOUS = 0.8
+MODEL_SUSPICIOUS = 0.6  # the classifier's word alone, on an explicit check
 
 
 @dataclass
@@ -167,14 +168,21 @@ class Checker:
         if probability is None or length < MODEL_MIN_CHARS:
             return False
         if not unprompted:
-            return probability >= 0.6
-        if probability >= 0.6 and (score > 0 or similar >= 0.5):
+            return probability >= MODEL_SUSPICIOUS
+        if probability >= MODEL_SUSPICIOUS and (score > 0 or similar >= 0.5):
             return True
         return probability >= 0.9 and length >= 2 * MODEL_MIN_CHARS
 
     def spam_score(self, norm: Normalized) -> float:
         """How much the message reads like advertising."""
         return float(sum(1 for plain, _ in self._spam if plain and plain in norm.plain))
+
+    def signals(self, text: str) -> tuple[Normalized, list[Flag], bool]:
+        """Normalise, find the red flags, and tell whether the message reads as a warning
+        about scams (one of the rules' warning markers)."""
+        norm = normalize(text)
+        flags = self.red_flags(norm) + self.link_flags(text)
+        return norm, flags, any(m and m in norm.plain for m in self._markers)
 
     # -- the verdict -------------------------------------------------------------------------
     def check(self, text: str, *, unprompted: bool = False) -> Result:
@@ -184,10 +192,9 @@ class Checker:
         message): the classifier alone then needs support before it calls anything suspicious,
         so ordinary questions are not answered with a warning.
         """
-        norm = normalize(text)
-        flags = self.red_flags(norm) + self.link_flags(text)
+        norm, flags, warning = self.signals(text)
         score = sum(f.weight for f in flags)
-        if any(m and m in norm.plain for m in self._markers):
+        if warning:
             score *= self.rules.warning_factor  # it talks about the scam, as a warning
         kinds: dict[str, float] = {}
         for f in flags:
@@ -195,7 +202,8 @@ class Checker:
                 kinds[f.kind] = kinds.get(f.kind, 0.0) + f.weight
         kind = max(kinds, key=lambda k: kinds[k]) if kinds else None
         similar = self.similarity(norm)
-        probability = (self.model.probability(norm.plain, unicodedata.normalize("NFKC", text))
+        probability = (self.model.probability(norm.plain, unicodedata.normalize("NFKC", text),
+                                              marks(flags, warning))
                        if self.model is not None else None)
         t = self.rules.thresholds
         reasons: list[str] = []
@@ -223,6 +231,12 @@ class Checker:
             verdict = Verdict.SCAM
         return Result(verdict, score, kind, tuple(flags), similar, probability,
                       bool(find_secrets(text)), tuple(reasons))
+
+
+def marks(flags: Iterable[Flag], warning: bool) -> list[str]:
+    """What the rules found, as extra features for the classifier (training uses the same)."""
+    out = sorted({"f:" + f.signal for f in flags})
+    return [*out, "m:warning"] if warning else out
 
 
 def _related(found: str, term: str) -> bool:

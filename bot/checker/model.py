@@ -11,6 +11,7 @@ import json
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,10 +22,11 @@ NGRAMS = (1, 2, 3)
 _WORD = re.compile(r"[a-z][a-z0-9']+")
 
 
-def grams(plain: str, words: str = "") -> Counter[str]:
+def grams(plain: str, words: str = "", marks: Iterable[str] = ()) -> Counter[str]:
     """Count the character n-grams of a normalised text, and its words and word pairs
-    (``words``: the text lower-cased with separators kept, for English)."""
-    out: Counter[str] = Counter()
+    (``words``: the text lower-cased with separators kept, for English), plus ``marks``: what
+    the checker's rules found (``f:<signal>``, ``m:warning``), so the fit weighs them too."""
+    out: Counter[str] = Counter(marks)
     for n in NGRAMS:
         for i in range(len(plain) - n + 1):
             out[plain[i:i + n]] += 1
@@ -36,9 +38,10 @@ def grams(plain: str, words: str = "") -> Counter[str]:
     return out
 
 
-def features(plain: str, idf: dict[str, float], words: str = "") -> dict[str, float]:
-    """Sublinear TF-IDF of the known n-grams, L2-normalised."""
-    weights = {g: (1.0 + math.log(c)) * idf[g] for g, c in grams(plain, words).items()
+def features(plain: str, idf: dict[str, float], words: str = "",
+             marks: Iterable[str] = ()) -> dict[str, float]:
+    """Sublinear TF-IDF of the known n-grams (and marks), L2-normalised."""
+    weights = {g: (1.0 + math.log(c)) * idf[g] for g, c in grams(plain, words, marks).items()
                if g in idf}
     norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
     return {g: w / norm for g, w in weights.items()}
@@ -52,10 +55,10 @@ class Model:
     coef: dict[str, float]
     intercept: float
 
-    def probability(self, plain: str, words: str = "") -> float:
-        """Return P(scam or suspicious) for a normalised text (and its words)."""
+    def probability(self, plain: str, words: str = "", marks: Iterable[str] = ()) -> float:
+        """Return P(scam or suspicious) for a normalised text (its words, the rules' marks)."""
         z = self.intercept + sum(w * self.coef.get(g, 0.0)
-                                 for g, w in features(plain, self.idf, words).items())
+                                 for g, w in features(plain, self.idf, words, marks).items())
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
     @classmethod
