@@ -42,6 +42,7 @@ REPORT_WINDOW_S = 1800.0
 MAX_DOWNLOAD = 20 * 1024 * 1024  # the public Bot API's download limit
 MAX_QUOTES = 6
 _DIGITS = re.compile(r"\d{4,}")
+_TAGS = re.compile(r"<[^>]+>")
 
 VERDICT_KEYS: dict[Verdict, str] = {
     Verdict.SCAM: "checker-verdict-scam",
@@ -119,6 +120,12 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         private & (filters.PHOTO | filters.Document.IMAGE) & filters.CaptionRegex(r"^/check\b"),
         check_screenshot))
     app.add_handler(CommandHandler("reports", reports))
+    # The answer to /check's prompt: registered before the triage's text handler, so a message
+    # pasted there is checked even while a question is open or before consent (nothing stored).
+    prompts = {plain(text) for text in svc.t.all_locales("checker-prompt").values()}
+    app.add_handler(MessageHandler(
+        private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
+        & PromptReply(prompts), prompted))
     # Forwarded text or captions; a forwarded screenshot without words goes to the evidence.
     app.add_handler(MessageHandler(
         private & filters.FORWARDED & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND,
@@ -197,7 +204,40 @@ async def check_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             await read_and_check(update, context, me, reply)
             return
         text = reply.text or reply.caption or ""
-    await check_or_say(update, context, me, text, "checker-prompt")
+    if not text.strip():
+        # Ask for the message as a reply: the answer then comes back as a reply to this prompt
+        # (see ``PromptReply``), whatever else is open, and stays tied to it across restarts.
+        await send(update, context, Screen(me.t("checker-prompt"),
+                                           reply_placeholder=me.t("checker-prompt-placeholder")))
+        return
+    await answer_check(update, context, me, text)
+
+
+class PromptReply(filters.MessageFilter):
+    """A message that answers the checker's prompt (a reply to it, as ForceReply makes it)."""
+
+    def __init__(self, prompts: set[str]) -> None:
+        super().__init__(name="PromptReply")
+        self.prompts = prompts
+
+    def filter(self, message: Message) -> bool:
+        reply = message.reply_to_message
+        return (reply is not None and reply.from_user is not None and reply.from_user.is_bot
+                and plain(reply.text or "") in self.prompts)
+
+
+def plain(text: str) -> str:
+    """The text of a message as Telegram shows it back: tags gone, entities unescaped."""
+    return " ".join(html.unescape(_TAGS.sub("", text)).split())
+
+
+async def prompted(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Text sent in answer to the prompt: check it in full, before any other text handling."""
+    me = await who(update, context)
+    message = update.effective_message
+    if me is None or message is None:
+        return
+    await check_or_say(update, context, me, message.text or "", "checker-prompt")
 
 
 async def check_or_say(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, text: str,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Literal, TypeVar
 
-from telegram import Bot, CallbackQuery, Message, Update, User
+from telegram import Bot, CallbackQuery, ForceReply, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import ContextTypes
@@ -168,11 +168,15 @@ async def settle(me: Who, owed: OwedRow | None) -> None:
 
 async def send_to(svc: Services, bot: Bot, chat_id: int, screen: Screen) -> Message:
     """Send a screen to a chat, retrying transient errors (see ``with_retries``)."""
+    markup: InlineKeyboardMarkup | ForceReply | None = screen.keyboard
+    if screen.reply_placeholder is not None:
+        # Telegram allows 1-64 characters of placeholder.
+        markup = ForceReply(input_field_placeholder=screen.reply_placeholder[:64] or None)
     return await with_retries(svc, "sendMessage", lambda: bot.send_message(
         chat_id,
         screen.text,
         parse_mode=ParseMode.HTML,
-        reply_markup=screen.keyboard,
+        reply_markup=markup,
         disable_web_page_preview=True,
     ))
 

@@ -209,7 +209,11 @@ async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(update, context, Screen(me.t("secret-warning")))
         return
     if me.row is None or not me.row.consented:
-        # Any first message gets the welcome, like /start (nothing is stored before consent).
+        # A pasted scam gets the checker's answer (it stores nothing); any other first message
+        # gets the welcome, like /start (nothing is stored before consent).
+        for hook in me.svc.hooks.stray_text:
+            if await hook(update, context, me, message.text):
+                return
         await send(update, context, me.views.welcome())
         return
     if case is None or waiting is None:

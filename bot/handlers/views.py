@@ -232,6 +232,9 @@ class Screen:
 
     text: str
     keyboard: InlineKeyboardMarkup | None = None
+    # Instead of a keyboard: ask the client to open a reply to this message (ForceReply), with
+    # this placeholder in the input field; the user's answer then arrives as a reply to it.
+    reply_placeholder: str | None = None
 
 
 def kb(rows: Sequence[Sequence[tuple[str, Callback]]]) -> InlineKeyboardMarkup:

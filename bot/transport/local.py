@@ -47,6 +47,8 @@ class LocalBotApi(BaseRequest):
     # Files users "uploaded" (file_id -> (file_path, bytes)), served by getFile and downloads.
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     _ids: dict[int, itertools.count[int]] = field(default_factory=dict)
+    # Per chat, the id of the latest message that asked for a reply (ForceReply).
+    _prompts: dict[int, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -107,8 +109,12 @@ class LocalBotApi(BaseRequest):
         }
         if "text" in params:
             message["text"] = params["text"]
-        if params.get("reply_markup"):
-            message["reply_markup"] = _markup(params["reply_markup"])
+        markup = _markup(params["reply_markup"]) if params.get("reply_markup") else None
+        if isinstance(markup, dict) and "inline_keyboard" in markup:
+            # Telegram echoes inline keyboards only; other markups act on the client.
+            message["reply_markup"] = markup
+        elif isinstance(markup, dict) and markup.get("force_reply"):
+            self._prompts[chat_id] = message["message_id"]
         self.messages.setdefault(chat_id, {})[message["message_id"]] = message
         return message
 
@@ -164,6 +170,13 @@ class LocalBotApi(BaseRequest):
             return True, []
         # setMyCommands, answerCallbackQuery, deleteMessage, sendChatAction, deleteWebhook...
         return True, True
+
+    def reply_prompt(self, chat_id: int) -> JSON | None:
+        """Return the chat's latest bot message when it asked for a reply (ForceReply)."""
+        sent = self.messages.get(chat_id)
+        if not sent or self._prompts.get(chat_id) != max(sent):
+            return None
+        return sent[max(sent)]
 
     def add_file(self, data: bytes, suffix: str = "jpg") -> tuple[str, str]:
         """Keep bytes as if a user had uploaded them; return (file_id, file_unique_id)."""
@@ -239,6 +252,11 @@ class UpdateFactory:
         if text.startswith("/"):
             length = len(text.split()[0])
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        else:
+            prompt = self.api.reply_prompt(chat)
+            if prompt is not None:
+                # A client answers a ForceReply prompt with a reply to it, as Telegram's do.
+                message["reply_to_message"] = prompt
         return self._update({"message": message})
 
     def file(self, user_id: int, data: bytes, *, photo: bool = False,

@@ -1,7 +1,8 @@
 ## Checking a suspicious message: forward or paste it, get a verdict and its red flags
 
 cmd-check = Check a suspicious message
-checker-prompt = Paste the suspicious SMS, chat or caller's words after /check, or just forward the message to me. I don't store it.
+checker-prompt = Send me the suspicious SMS, chat or the caller's words: paste them here as your reply, or forward the message to me. I don't store it.
+checker-prompt-placeholder = Paste the suspicious message here
 checker-no-text = That forward has no text. Forward a text message, or paste the words after /check.
 checker-verdict-scam = 🚨 <b>This is a scam.</b>
 checker-verdict-suspicious = ⚠️ <b>Suspicious: be careful.</b>

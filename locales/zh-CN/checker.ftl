@@ -1,7 +1,8 @@
 ## 可疑消息检查：转发或粘贴一条消息，得到判断和红旗
 
 cmd-check = 检查一条可疑消息
-checker-prompt = 把可疑的短信、聊天或来电内容粘贴在 /check 后面发给我，或者直接把消息转发给我。我不会保存消息内容。
+checker-prompt = 把可疑的短信、聊天记录或来电里对方说的话发给我：直接粘贴在这里回复，或者把消息转发给我。我不会保存消息内容。
+checker-prompt-placeholder = 在这里粘贴可疑消息
 checker-no-text = 这条转发里没有文字。请转发文字消息，或把内容粘贴在 /check 后面。
 checker-verdict-scam = 🚨 <b>这是诈骗。</b>
 checker-verdict-suspicious = ⚠️ <b>可疑，请小心。</b>
