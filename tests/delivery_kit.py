@@ -10,6 +10,7 @@ each step (``step_screens`` / ``plan_screens``, the same functions the bot uses 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,19 +21,25 @@ from telegram import Update
 from telegram.request import HTTPXRequest
 
 from bot.app import App, build_application, build_services, start_app, stop_app
+from bot.engine.loader import load_flow
 from bot.engine.schema import AmountStep, ChoiceStep, EmergencyStep, SymptomsStep
 from bot.handlers.common import DELIVERY_KEY, Delivery, delivery
 from bot.handlers.triage import plan_screens, step_screens
 from bot.handlers.views import Views
+from bot.i18n import Translator
 from bot.services import Services
 from bot.settings import Settings
-from bot.store.cases import CaseRow, CaseStatus
+from bot.store.cases import CaseRow, CaseStatus, Store
+from bot.store.db import Database
 from bot.store.delivery import DeliveryStore
 from bot.updates import ChatOrderedProcessor
 from tests.fakes.botapi import Call, FakeBotApi
 from tests.proc import TEST_TOKEN
 
 FAST_RETRIES = (0.05, 0.1, 0.2, 0.4, 0.8)
+# How long a read of a bot process's database may wait for a lock (WAL readers wait only while
+# a connection recovers the WAL index after a crash).
+OBSERVER_BUSY_MS = 1000
 JSON = dict[str, Any]
 
 
@@ -42,6 +49,36 @@ def http_settings(database: Path, api: FakeBotApi) -> Settings:
         _env_file=None, database_path=database, bot_token=TEST_TOKEN,
         bot_api_base_url=api.base_url, bot_api_file_url=api.base_file_url, quiet_hours=None,
     )
+
+
+class ObserverDatabase(Database):
+    """A bot process's database as a test watches it: one read-only connection, read inline.
+
+    It changes nothing in the bot's files (no migrations, no checkpoints: the process under
+    test does its own, crashes included) and a read waits at most ``OBSERVER_BUSY_MS``.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(None)  # type: ignore[arg-type]  # (no aiosqlite connection: reads only)
+        raw = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None,
+                              check_same_thread=False)
+        raw.row_factory = sqlite3.Row
+        raw.execute(f"PRAGMA busy_timeout={OBSERVER_BUSY_MS}")
+        self._inline = raw
+
+    async def close(self) -> None:
+        """Close the connection."""
+        if self._inline is not None:
+            self._inline.close()
+            self._inline = None
+
+
+def observe(database: Path, api: FakeBotApi) -> Services:
+    """Services reading a bot process's database (open it once the process created it)."""
+    translator = Translator()
+    db = ObserverDatabase(database)
+    return Services(settings=http_settings(database, api), db=db, store=Store(db), t=translator,
+                    flow=load_flow(translator=translator))
 
 
 @dataclass
@@ -155,10 +192,17 @@ class Walker:
         return await self.svc.store.current_case(user) if user is not None else None
 
     async def expected(self) -> list[str]:
-        """Return the texts the stored state says the user must be shown next."""
+        """Return the texts the stored state says the user must be shown next.
+
+        Without a case (a consent cut short by a crash: the update is recorded as handled
+        before it runs, so it is not run again) that is the welcome, whose consent button must
+        still be there to press.
+        """
         case = await self.case()
-        assert case is not None
         views = self.views
+        if case is None:
+            newest_button(self.api, self.chat, "cs:1")  # LookupError: the user is stuck
+            return [views.welcome().text]
         if case.step is None and case.verdict is not None:
             return [s.text for s in plan_screens(views, case)]
         return [s.text for s in step_screens(views, case)]
@@ -204,13 +248,15 @@ class Walker:
         """Return (name, do it, advances) for the next action, or None once planned."""
         case = await self.case()
         if case is None:
-            user = await self.svc.store.get_user(self.chat)
-            if user is None or not user.consented:
-                if not any(d.startswith("cs:1") for m in self.api.messages(self.chat)
-                           for _, d in self.api.buttons(m)):
-                    return "start", lambda: self.type("/start"), False
-                return "consent", lambda: self.press("cs:1"), True
-            return None
+            # Not consented yet, or consented by an update cut short before its case was
+            # opened: the welcome's consent button (still there) opens it.
+            if not any(d.startswith("cs:1") for m in self.api.messages(self.chat)
+                       for _, d in self.api.buttons(m)):
+                user = await self.svc.store.get_user(self.chat)
+                if user is not None and user.consented:
+                    return None
+                return "start", lambda: self.type("/start"), False
+            return "consent", lambda: self.press("cs:1"), True
         if case.status is not CaseStatus.TRIAGE or case.step is None:
             return None
         step = self.svc.flow.step(case.step)
