@@ -11,8 +11,9 @@ random delay. It is restarted on the same database, and without the user doing a
   confirmed) and no screen is owed any more; or, if the killed process had already confirmed
   it to Telegram (asked for the updates after it) but not yet recorded it, it is lost and
   nothing of it was stored;
-* every screen for the step the case stands at (or the whole plan) has reached the user; with
-  no case yet (a consent cut short) that is the welcome, its consent button still there;
+* every screen for the step the case stands at (or the whole plan) is on the user's messages
+  (sent, or edited into it: ticks and symptom picks edit their message); with no case yet (a
+  consent cut short) that is the welcome, its consent button still there;
 * nothing acknowledged is lost: if the bot had sent the user anything for the action before it
   died, the action was already stored, and answers stored at the kill are still stored after;
 * at the end of each walk the case is planned, and no screen reached a user more than twice.
@@ -67,6 +68,20 @@ def counts(api: FakeBotApi, chat: int) -> Counter[str]:
     return Counter(str(c.params.get("text")) for c in api.sent(chat) if c.method == "sendMessage")
 
 
+def shown(api: FakeBotApi, chat: int) -> Counter[str]:
+    """How many of a chat's messages show each text now (as sent, or as last edited: a tick or
+    a symptom picked edits its message, so a step cut short leaves the user that screen)."""
+    now: dict[int, str] = {}
+    for c in api.calls:
+        if c.chat_id != chat or not c.ok:
+            continue
+        if c.method == "sendMessage" and isinstance(c.result, dict):
+            now[int(c.result["message_id"])] = str(c.params.get("text"))
+        elif c.method == "editMessageText" and c.params.get("message_id") is not None:
+            now[int(c.params["message_id"])] = str(c.params.get("text"))
+    return Counter(now.values())
+
+
 def bot_calls(api: FakeBotApi, chat: int, since: int) -> int:
     """How many requests the bot made for a chat from a call index on."""
     return sum(1 for c in api.calls[since:] if c.chat_id == chat)
@@ -112,15 +127,15 @@ async def settled(api: FakeBotApi, walker: Walker, update_id: int, *, lost: bool
                   log: list[str], timeout: float = 20.0) -> list[str]:
     """Wait until the action's update was handled (or, ``lost``: the killed process had
     confirmed it to Telegram before recording it, so it is never handled), nothing is owed, and
-    every screen for the stored step reached the user (twice in a row, 0.03 s apart); return
-    those screens."""
+    every screen for the stored step is on one of the user's messages (twice in a row, 0.03 s
+    apart); return those screens."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     good = 0
     while True:
         handled = delivery(walker.svc).store.handled(update_id)
         expected = await walker.expected() if handled or lost else []
-        sent = counts(api, walker.chat)
+        sent = shown(api, walker.chat)
         owed = await delivery(walker.svc).store.owed()
         if (handled or lost) and not owed and all(sent[text] >= 1 for text in expected):
             good += 1
