@@ -156,16 +156,16 @@ async def settled(api: FakeBotApi, walker: Walker, update_id: int, *, lost: bool
 
 
 async def walk_with_kills(api: FakeBotApi, reader: Services, database: Path, chat: int,
-                          live: list[BotProcess], rng: random.Random, cycles: list[str],
+                          bots: list[BotProcess], rng: random.Random, cycles: list[str],
                           watchdog: Watchdog) -> None:
     """Walk one user to the plan, killing the bot at every advancing action.
 
-    ``live[0]`` is the running bot process (replaced at each restart).
+    ``bots[-1]`` is the running bot process (each restart adds one).
     """
     walker = Walker(api, reader, chat)
     while True:
         async with watchdog.step(f"chat {chat}, cycle {len(cycles) + 1}"):
-            if not await kill_cycle(api, walker, database, live, rng, cycles):
+            if not await kill_cycle(api, walker, database, bots, rng, cycles):
                 break
     case = await walker.case()
     assert case is not None and case.status is CaseStatus.PLANNED and case.verdict is not None
@@ -174,7 +174,7 @@ async def walk_with_kills(api: FakeBotApi, reader: Services, database: Path, cha
     assert not twice, f"chat {chat}: screens sent more than twice: {twice}"
 
 
-async def kill_cycle(api: FakeBotApi, walker: Walker, database: Path, live: list[BotProcess],
+async def kill_cycle(api: FakeBotApi, walker: Walker, database: Path, bots: list[BotProcess],
                      rng: random.Random, cycles: list[str]) -> bool:
     """Do the walker's next action, killing and restarting the bot if it advances the case;
     return False once the case is planned."""
@@ -191,7 +191,7 @@ async def kill_cycle(api: FakeBotApi, walker: Walker, database: Path, live: list
     since = len(api.calls)
     update_id = do()
     with timed("the action until the kill"):
-        how = await kill_at_random(api, live[0], walker, update_id, since, rng)
+        how = await kill_at_random(api, bots[-1], walker, update_id, since, rng)
     lost = (confirmed(api, update_id, since)
             and not delivery(walker.svc).store.handled(update_id))
 
@@ -203,11 +203,11 @@ async def kill_cycle(api: FakeBotApi, walker: Walker, database: Path, live: list
     if at_kill is not None:
         answers = dict(at_kill.answers)
 
-    live[0] = run_bot(database, api.base_url)
+    bots.append(run_bot(database, api.base_url))
     with timed("restart until ready"):
-        await live[0].start(timeout=60)
+        await bots[-1].start(timeout=60)
     with timed("ready until settled"):
-        await settled(api, walker, update_id, lost=lost, log=live[0].log)
+        await settled(api, walker, update_id, lost=lost, log=bots[-1].log)
     case = await walker.case()
     if case is not None:
         assert answers.items() <= case.answers.items(), f"{name} {how}: an answer was lost"
@@ -235,21 +235,21 @@ async def test_kill_9_at_random_moments_50_cycles(tmp_path: Path,
     SPENT.clear()
     began = time.monotonic()
     async with FakeBotApi() as api, Watchdog(config=pytestconfig) as watchdog:
-        live = [run_bot(database, api.base_url)]
+        bots = [run_bot(database, api.base_url)]
         try:
-            await live[0].start(timeout=60)  # (it creates the database)
+            await bots[-1].start(timeout=60)  # (it creates the database)
             reader = observe(database, api)
             try:
                 chat = FIRST_CHAT
                 while len(cycles) < CYCLES:
-                    await walk_with_kills(api, reader, database, chat, live, rng, cycles,
+                    await walk_with_kills(api, reader, database, chat, bots, rng, cycles,
                                           watchdog)
                     chat += 1
             finally:
                 await reader.db.close()
         finally:
-            code = await live[0].terminate()  # the running process, not one killed earlier
-        assert code == 0, "\n".join(live[0].log[-40:])
+            code = await bots[-1].terminate()  # the running process, not one killed earlier
+        assert code == 0, "\n".join(bots[-1].log[-40:])
         assert len(cycles) == CYCLES
         print("\n".join(cycles))
         print(Counter(c.split(": ", 1)[1] for c in cycles))
@@ -259,5 +259,9 @@ async def test_kill_9_at_random_moments_50_cycles(tmp_path: Path,
         # Printed (shown by pytest -s or on failure): which kills hit what.
         assert any("before the kill" in c for c in cycles)
         assert any("answer" in c for c in cycles), "the plan was in flight at some kills"
-        assert "Traceback" not in "\n".join(live[0].log)
+        # No process failed anything, killed ones included (e.g. to record an update as handled:
+        # its handler would run unrecorded, and a kill then would look like a lost update).
+        failed = [line for bot in bots for line in bot.log
+                  if "Traceback" in line or "could not record" in line]
+        assert not failed, failed[:10]
         assert not api.server_errors
