@@ -228,13 +228,12 @@ async def run_triage(users: int, profile: cProfile.Profile | None = None
 
 async def check_done(svc: Any, users: list[int]) -> None:
     """Make sure the workload really walked every case to its verdict."""
-    async with svc.db.conn.execute(
+    done = await svc.db.fetchval(
         "SELECT COUNT(*) FROM cases WHERE status='planned' AND verdict='claimable' "
         "AND emergency_done='[\"call_110\",\"freeze_jintiao\"]' AND amount='1299.00'"
-    ) as cur:
-        row = await cur.fetchone()
-    if row[0] != len(users):
-        raise SystemExit(f"only {row[0]} of {len(users)} cases reached the verdict")
+    )
+    if done != len(users):
+        raise SystemExit(f"only {done} of {len(users)} cases reached the verdict")
 
 
 STEP_NAMES = ["toggle", "toggle", "done", "tick", "tick", "proceed", "answer noticed",

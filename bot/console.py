@@ -228,7 +228,7 @@ async def expects_text(svc: Services, user_id: int) -> bool:
     user = await svc.store.get_user(user_id)
     if user is None or not user.consented:
         return False
-    if EVIDENCE_KEY in svc.extras and evidence_of(svc).store.awaiting_text(
+    if EVIDENCE_KEY in svc.extras and await evidence_of(svc).store.awaiting_text(
             user_id, svc.now() - DRAFT_TTL_S):
         return True
     case = await svc.store.current_case(user)

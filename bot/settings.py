@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     bot_api_base_url: str = "https://api.telegram.org/bot"
     bot_api_file_url: str = "https://api.telegram.org/file/bot"
     database_path: Path = Path("data/bot.sqlite3")
+    # postgresql://user:password@host:port/dbname selects PostgreSQL (asyncpg) instead of
+    # SQLite at database_path; secret, since it may hold a password.
+    database_url: SecretStr | None = None
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     default_locale: str = "zh-CN"
     timezone: str = "Asia/Shanghai"
@@ -53,6 +56,23 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.strip():
             return None
         return value
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _database_url(cls, value: object) -> object:
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            if not value.startswith(("postgresql://", "postgres://")):
+                raise ValueError("must start with postgresql:// (unset it to use SQLite)")
+        return value
+
+    def database_dsn(self) -> str | None:
+        """Return the PostgreSQL URL, or None for SQLite at database_path."""
+        return self.database_url.get_secret_value() if self.database_url else None
 
     @field_validator("bot_api_base_url", "bot_api_file_url")
     @classmethod

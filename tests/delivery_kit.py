@@ -190,15 +190,15 @@ class Walker:
         update's id recorded in the database (as it starts) has to do.
         """
         deadline = time.monotonic() + timeout
-        while not self._finished(update_id):
+        while not await self._finished(update_id):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"update {update_id} was not handled")
             await asyncio.sleep(0.01)
 
-    def _finished(self, update_id: int) -> bool:
+    async def _finished(self, update_id: int) -> bool:
         if self.processor is not None:
             return update_id in self.processor.finished
-        return delivery(self.svc).store.handled(update_id)
+        return await delivery(self.svc).store.handled(update_id)
 
     async def next_action(self) -> tuple[str, Callable[[], int], bool] | None:
         """Return (name, do it, advances) for the next action, or None once planned."""

@@ -68,7 +68,7 @@ async def kill_at_random(api: FakeBotApi, bot: BotProcess, walker: Walker, updat
         deadline = loop.time() + 5.0
         # Stop waiting if the action is done and fewer calls were made (then it dies idle).
         while (bot_calls(api, walker.chat, since) < calls and loop.time() < deadline  # noqa: ASYNC110
-               and not (delivery(walker.svc).store.handled(update_id)
+               and not (await delivery(walker.svc).store.handled(update_id)
                         and not await delivery(walker.svc).store.owed()
                         and bot_calls(api, walker.chat, since) > 0)):
             await asyncio.sleep(0.005)
@@ -88,7 +88,7 @@ async def settled(api: FakeBotApi, walker: Walker, update_id: int,
     deadline = loop.time() + timeout
     good = 0
     while True:
-        handled = delivery(walker.svc).store.handled(update_id)
+        handled = await delivery(walker.svc).store.handled(update_id)
         expected = await walker.expected() if handled else []
         sent = counts(api, walker.chat)
         if (handled and not await delivery(walker.svc).store.owed()
