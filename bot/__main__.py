@@ -83,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         mode = "run" if settings.bot_token else "console"
         if mode == "console":
             print("BOT_TOKEN is not set: starting console mode "
-                  f"(database {settings.database_path}).", file=sys.stderr)
+                  f"(database {settings.database_label()}).", file=sys.stderr)
     try:
         if mode == "flows":
             return flows_command(args.action, args.flow)

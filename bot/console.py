@@ -199,7 +199,7 @@ async def _loop(app: Any, svc: Services, printer: ConsolePrinter, api: LocalBotA
                 stdout: TextIO, user_id: int) -> None:
     async with app:
         await start_app(app)
-        stdout.write(svc.t(locale, "console-banner", path=str(settings.database_path),
+        stdout.write(svc.t(locale, "console-banner", path=settings.database_label(),
                            files=str(data_dir(settings) / FILES_DIR),
                            log=str(log_path(settings))) + "\n\n")
         stdout.flush()

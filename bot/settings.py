@@ -6,6 +6,7 @@ import re
 from datetime import time
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -73,6 +74,17 @@ class Settings(BaseSettings):
     def database_dsn(self) -> str | None:
         """Return the PostgreSQL URL, or None for SQLite at database_path."""
         return self.database_url.get_secret_value() if self.database_url else None
+
+    def database_label(self) -> str:
+        """Name the store for people (the SQLite path, or the URL without its password)."""
+        url = self.database_dsn()
+        if url is None:
+            return str(self.database_path)
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        netloc = parts.netloc.rsplit("@", 1)[1]
+        return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{netloc}"))
 
     @field_validator("bot_api_base_url", "bot_api_file_url")
     @classmethod

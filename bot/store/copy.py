@@ -13,8 +13,8 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
+from bot.settings import Settings
 from bot.store.db import Database, PostgresDatabase, SqliteDatabase, open_database
 
 # Every table, parents first. A table missing here stops the copy (see ``_check_tables``).
@@ -50,12 +50,7 @@ class CopyError(Exception):
 
 def redact(url: str) -> str:
     """Return a database URL without its password."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
+    return Settings(_env_file=None, database_url=url).database_label()
 
 
 async def migrate(url: str | None, path: Path, out: Print) -> list[str]:

@@ -548,6 +548,11 @@ class PostgresDatabase(Database):
         """Return the first column of the first row, or None."""
         return await self.pool.fetchval(_numbered(sql), *params)
 
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one write statement in autocommit (no BEGIN/COMMIT round trips)."""
+        async with self.lock:
+            return _count(await self.pool.execute(_numbered(sql), *params))
+
     async def write(self, fn: Callable[[Tx], Awaitable[T]]) -> T:
         """Run ``fn`` in one transaction on a pooled connection, committed before returning."""
         async with self.transaction() as tx:
