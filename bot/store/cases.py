@@ -169,7 +169,7 @@ class PurgeResult:
 
 
 class Store:
-    """Case storage on SQLite; every write is committed before the method returns."""
+    """Case storage (SQLite or PostgreSQL); every write is committed before the method returns."""
 
     purge_batch = PURGE_BATCH
     purge_pause = PURGE_PAUSE_S
