@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import tempfile
 import warnings
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +22,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 from bot.app import App, build_application, build_services, start_app, stop_app
 from bot.services import Services
 from bot.settings import Settings
+from bot.store.db import PostgresDatabase
 from bot.transport.local import LOCAL_TOKEN, ApiCall, LocalBotApi, UpdateFactory
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -150,6 +153,7 @@ def make_settings(tmp_path: Path, *, database_url: str | None = None,
 # ---- PostgreSQL: one real server per test session, one fresh database per test --------------
 
 DIALECTS = ["sqlite", "postgresql"]
+TEMPLATE = "jdtemplate"
 
 
 class PgServer:
@@ -164,16 +168,23 @@ class PgServer:
         self.folder = folder
         self.server = pgserver.get_server(folder, cleanup_mode="stop")
         self._n = 0
+        # Migrated once; each test's database is a copy of it (CREATE DATABASE … TEMPLATE),
+        # far cheaper than running every migration per test. Migrations themselves are
+        # tested on an empty database (tests/test_db_cli.py).
+        self.server.psql(f"CREATE DATABASE {TEMPLATE};")
+        with ThreadPoolExecutor(1) as worker:  # no event loop may run in this thread
+            worker.submit(asyncio.run, _migrate(self.url(TEMPLATE))).result()
 
     def url(self, database: str) -> str:
         """Return the URL of a database on this server (Unix socket, no password)."""
         return f"postgresql://postgres@/{database}?host={self.folder}"
 
-    def create(self) -> str:
-        """Create an empty database; return its name."""
+    def create(self, *, empty: bool = False) -> str:
+        """Create a migrated (or an empty) database; return its name."""
         self._n += 1
         name = f"t{os.getpid()}_{self._n}"
-        self.server.psql(f"CREATE DATABASE {name};")
+        self.server.psql(f"CREATE DATABASE {name}" + ("" if empty else f" TEMPLATE {TEMPLATE}")
+                         + ";")
         return name
 
     def drop(self, name: str) -> None:
@@ -196,12 +207,27 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgServer]:
 
 @pytest.fixture
 def pg_url(pg_server: PgServer) -> Iterator[str]:
-    """The URL of a fresh, empty PostgreSQL database, dropped after the test."""
+    """The URL of a fresh PostgreSQL database with every migration, dropped after the test."""
     name = pg_server.create()
     try:
         yield pg_server.url(name)
     finally:
         pg_server.drop(name)
+
+
+@pytest.fixture
+def pg_empty_url(pg_server: PgServer) -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL database (no migration), dropped after the test."""
+    name = pg_server.create(empty=True)
+    try:
+        yield pg_server.url(name)
+    finally:
+        pg_server.drop(name)
+
+
+async def _migrate(url: str) -> None:
+    db = await PostgresDatabase.connect(url)
+    await db.close()
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ def run_cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *args: str,
 def test_migrate_applies_each_migration_once(
         dialect: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str], request: pytest.FixtureRequest) -> None:
-    url = str(request.getfixturevalue("pg_url")) if dialect == "postgresql" else None
+    url = str(request.getfixturevalue("pg_empty_url")) if dialect == "postgresql" else None
     assert run_cli(monkeypatch, tmp_path, "db", "migrate", url=url) == 0
     out = capsys.readouterr().out
     names = [path.name for _, path in migrations()]
@@ -115,8 +115,9 @@ async def populate(tmp_path: Path) -> tuple[Path, dict[str, object]]:
 
 
 async def test_copy_moves_a_populated_store_and_the_bot_reads_it_back(
-        tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path, pg_empty_url: str, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
+    pg_url = pg_empty_url
     path, seen = await populate(tmp_path)
     code = await asyncio.to_thread(
         run_cli, monkeypatch, tmp_path, "db", "copy", "--sqlite", str(path),
