@@ -57,13 +57,12 @@ async def child(variant: str, db: Path) -> dict[str, Any]:
         async def remind(context: Any) -> None:
             """Stand-in callback of a one-job-per-reminder design."""
 
-        async with svc.db.conn.execute(
+        for row in await svc.db.fetch(
             "SELECT id, due_at FROM followups WHERE state='pending' ORDER BY due_at"
-        ) as cur:
-            async for row in cur:
-                app.job_queue.run_once(remind, when=max(0.0, row[1] - now), name=f"fu-{row[0]}",
-                                       data=row[0])
-                jobs += 1
+        ):
+            app.job_queue.run_once(remind, when=max(0.0, row[1] - now), name=f"fu-{row[0]}",
+                                   data=row[0])
+            jobs += 1
     ready = time.perf_counter() - t0
     rss = vm("VmRSS")
     hwm = vm("VmHWM")

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from bot.alerts.store import AlertStore, BroadcastState
 from bot.store.cases import Store
-from bot.store.db import Database
+from bot.store.db import Database, Tx
 
 DAY = 86400.0
 NOW = 1_800_000_000.0
@@ -84,13 +84,13 @@ def build(path: Path, n: int) -> None:
 
 
 async def legacy_purge(db: Database) -> int:
-    def purge(conn: sqlite3.Connection) -> int:
-        count = conn.execute(
+    async def purge(tx: Tx) -> int:
+        count = await tx.execute(
             "DELETE FROM cases WHERE (closed_at IS NOT NULL AND closed_at < ?) "
             "OR updated_at < ?",
             (NOW - RETENTION, NOW - 2 * RETENTION),
-        ).rowcount
-        conn.execute(
+        )
+        await tx.execute(
             "UPDATE users SET current_case=NULL WHERE current_case IS NOT NULL AND "
             "current_case NOT IN (SELECT id FROM cases)"
         )
@@ -114,11 +114,8 @@ async def legacy_start(db: Database) -> int:
             "SELECT ?, chat_id, NULL, 1, ? FROM alert_groups WHERE alerts_on=1 AND gone=0",
             (1, "zh-CN"),
         )
-        async with conn.execute(
-            "SELECT COUNT(*) FROM alert_deliveries WHERE broadcast_id=1"
-        ) as cur:
-            row = await cur.fetchone()
-        total = int(row[0]) if row else 0
+        total = int(await conn.fetchval(
+            "SELECT COUNT(*) FROM alert_deliveries WHERE broadcast_id=1"))
         await conn.execute("UPDATE alert_broadcasts SET total=? WHERE id=1", (total,))
     return total
 
@@ -142,10 +139,8 @@ async def new_start(db: Database) -> int:
 async def finished_broadcast(db: Database) -> None:
     """Set-up for compaction (not measured): a started, fully sent and finished broadcast."""
     await AlertStore(db).start(1, NOW, 1, 1, "zh-CN")
-    await db.write(lambda conn: conn.execute(
-        "UPDATE alert_broadcasts SET state='done', finished_at=? WHERE id=1", (NOW,)))
-    await db.write(lambda conn: conn.execute(
-        "UPDATE alert_deliveries SET state='sent' WHERE broadcast_id=1"))
+    await db.execute("UPDATE alert_broadcasts SET state='done', finished_at=? WHERE id=1", (NOW,))
+    await db.execute("UPDATE alert_deliveries SET state='sent' WHERE broadcast_id=1")
     await db.checkpoint()
 
 
@@ -159,9 +154,8 @@ async def legacy_stop(db: Database) -> int:
     async with db.transaction() as conn:
         await conn.execute("UPDATE alert_broadcasts SET state='cancelled', finished_at=? "
                            "WHERE id=1", (NOW,))
-        cur = await conn.execute("UPDATE alert_deliveries SET state='cancelled' "
-                                 "WHERE broadcast_id=1 AND state='pending'")
-        return int(cur.rowcount)
+        return await conn.execute("UPDATE alert_deliveries SET state='cancelled' "
+                                  "WHERE broadcast_id=1 AND state='pending'")
 
 
 async def new_stop(db: Database) -> int:

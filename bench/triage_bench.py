@@ -5,6 +5,9 @@
     .venv/bin/python -m bench.triage_bench --profile       # cProfile of one triage round
     .venv/bin/python -m bench.triage_bench --breakdown     # each step, and its time in SQLite
     .venv/bin/python -m bench.triage_bench --inline-sqlite # what-if: no aiosqlite thread trips
+    .venv/bin/python -m bench.triage_bench --postgresql    # on PostgreSQL (pgserver, temp dir)
+    .venv/bin/python -m bench.triage_bench --postgresql postgresql://…  # a server of yours:
+                                                           # its bot tables are EMPTIED
 
 Both sides run the real ``Application`` on ``LocalBotApi`` (no network, no rate limiter) and
 call ``process_update`` directly, one update at a time, building each ``Update`` from JSON as
@@ -40,6 +43,7 @@ from telegram.ext import (
 
 from bot.app import App, build_application, build_services
 from bot.settings import Settings
+from bot.store.copy import TABLES
 from bot.transport.local import LOCAL_TOKEN, LocalBotApi, UpdateFactory
 
 FIRST_USER = 100_000
@@ -100,10 +104,16 @@ async def echo_app() -> tuple[App, UpdateFactory]:
     return app, UpdateFactory(app.bot, api)
 
 
+# Set by --postgresql: the triage side runs on this PostgreSQL database instead of SQLite.
+DATABASE_URL: str | None = None
+
+
 async def triage_app(folder: Path) -> tuple[App, LocalBotApi, UpdateFactory, Any]:
     settings = Settings(_env_file=None, database_path=folder / "bench.sqlite3",  # type: ignore[call-arg]
-                        bot_token=None)
+                        bot_token=None, database_url=DATABASE_URL)
     svc = await build_services(settings)
+    if DATABASE_URL:  # each run starts from empty tables, as on SQLite
+        await svc.db.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
     api = LocalBotApi(record=False)
     app = build_application(svc, token=LOCAL_TOKEN, request=api, get_updates_request=api)
     await app.initialize()
@@ -228,13 +238,12 @@ async def run_triage(users: int, profile: cProfile.Profile | None = None
 
 async def check_done(svc: Any, users: list[int]) -> None:
     """Make sure the workload really walked every case to its verdict."""
-    async with svc.db.conn.execute(
+    done = await svc.db.fetchval(
         "SELECT COUNT(*) FROM cases WHERE status='planned' AND verdict='claimable' "
         "AND emergency_done='[\"call_110\",\"freeze_jintiao\"]' AND amount='1299.00'"
-    ) as cur:
-        row = await cur.fetchone()
-    if row[0] != len(users):
-        raise SystemExit(f"only {row[0]} of {len(users)} cases reached the verdict")
+    )
+    if done != len(users):
+        raise SystemExit(f"only {done} of {len(users)} cases reached the verdict")
 
 
 STEP_NAMES = ["toggle", "toggle", "done", "tick", "tick", "proceed", "answer noticed",
@@ -313,8 +322,22 @@ async def main() -> None:
     parser.add_argument("--breakdown", action="store_true", help="cost of each step")
     parser.add_argument("--inline-sqlite", action="store_true",
                         help="what-if: run SQLite statements on the loop thread")
+    parser.add_argument("--postgresql", nargs="?", const="pgserver", default=None,
+                        metavar="URL", help="run on PostgreSQL: a private pgserver, or URL "
+                                            "(whose bot tables are emptied)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
+    global DATABASE_URL
+    if args.postgresql == "pgserver":
+        import pgserver
+
+        folder = tempfile.mkdtemp(prefix="jdbench-pg-")
+        server = pgserver.get_server(folder, cleanup_mode="delete")
+        DATABASE_URL = f"postgresql://postgres@/postgres?host={folder}"
+        print(f"PostgreSQL {server.psql('SHOW server_version;').split()[2]} from pgserver "
+              f"in {folder}")
+    elif args.postgresql:
+        DATABASE_URL = args.postgresql
 
     if args.inline_sqlite:
         run_sqlite_inline()

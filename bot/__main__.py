@@ -1,4 +1,4 @@
-"""Command line: run | console | flows diagram | flows check."""
+"""Command line: run | webhook | console | flows … | db migrate | db copy."""
 
 from __future__ import annotations
 
@@ -13,8 +13,11 @@ from bot.engine.loader import FlowError
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from bot.startup import StartupError
+from bot.store.db import DatabaseUnavailable
 
 log = logging.getLogger("bot")
+# Exit code when the database cannot be reached or refuses us (DATABASE_URL).
+DATABASE_UNAVAILABLE = 6
 
 
 def setup_logging(settings: Settings) -> None:
@@ -54,6 +57,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     flows.add_argument("action", choices=["diagram", "check", "verdicts"])
     flows.add_argument("--flow", type=Path, default=None,
                        help="a triage flow file other than flows/triage.yaml")
+    db = sub.add_parser("db", help="the store: apply migrations, copy SQLite into PostgreSQL")
+    db.add_argument("action", choices=["migrate", "copy"])
+    db.add_argument("--from", dest="source", choices=["sqlite"], default="sqlite",
+                    help="copy: the store to read (only sqlite)")
+    db.add_argument("--to", dest="target", choices=["postgresql"], default="postgresql",
+                    help="copy: the store to write (only postgresql)")
+    db.add_argument("--sqlite", type=Path, default=None,
+                    help="copy: the SQLite file (default: DATABASE_PATH)")
+    db.add_argument("--postgresql", default=None,
+                    help="copy: the PostgreSQL URL (default: DATABASE_URL)")
+    db.add_argument("--force", action="store_true",
+                    help="copy: empty a PostgreSQL database that already holds rows")
     args = parser.parse_args(argv)
 
     try:
@@ -68,10 +83,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         mode = "run" if settings.bot_token else "console"
         if mode == "console":
             print("BOT_TOKEN is not set: starting console mode "
-                  f"(database {settings.database_path}).", file=sys.stderr)
+                  f"(database {settings.database_label()}).", file=sys.stderr)
     try:
         if mode == "flows":
             return flows_command(args.action, args.flow)
+        if mode == "db":
+            return db_command(args, settings)
         if mode == "webhook":
             missing = [name for name, value in (("BOT_TOKEN", settings.bot_token),
                                                  ("WEBHOOK_URL", settings.webhook_url),
@@ -110,8 +127,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StartupError as exc:
         print(exc.message, file=sys.stderr)
         return exc.code
+    except DatabaseUnavailable as exc:
+        print(f"error: database: {exc}", file=sys.stderr)
+        return DATABASE_UNAVAILABLE
     except KeyboardInterrupt:
         return 130
+
+
+def db_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Apply migrations to the configured store, or copy SQLite into PostgreSQL."""
+    from bot.store.copy import CopyError, copy, migrate
+
+    if args.action == "migrate":
+        asyncio.run(migrate(settings.database_dsn(), settings.database_path, print))
+        return 0
+    url = args.postgresql or settings.database_dsn()
+    if not url:
+        print("error: setting DATABASE_URL: required for db copy (or give --postgresql URL)",
+              file=sys.stderr)
+        return 2
+    if not url.startswith(("postgresql://", "postgres://")):
+        print("error: --postgresql: must start with postgresql://", file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(copy(args.sqlite or settings.database_path, url, print, force=args.force))
+    except CopyError as exc:
+        print(f"error: db copy: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def flows_command(action: str, path: Path | None = None) -> int:

@@ -29,7 +29,7 @@ from bot.ratelimit import SendBudget
 from bot.services import SERVICES_KEY, Services, services_of
 from bot.settings import SUPPORTED_LOCALES, Settings
 from bot.store.cases import Store
-from bot.store.db import Database
+from bot.store.db import open_database
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ async def build_services(settings: Settings, clock: Callable[[], float] = time.t
     """Open the database and load words and flow (a broken flow stops start-up here)."""
     translator = Translator()
     flow = load_flow(translator=translator)
-    db = await Database.open(settings.database_path)
+    db = await open_database(settings.database_dsn(), settings.database_path)
     return Services(settings=settings, db=db, store=Store(db), t=translator, flow=flow,
                     clock=clock)
 

@@ -199,7 +199,7 @@ async def _loop(app: Any, svc: Services, printer: ConsolePrinter, api: LocalBotA
                 stdout: TextIO, user_id: int) -> None:
     async with app:
         await start_app(app)
-        stdout.write(svc.t(locale, "console-banner", path=str(settings.database_path),
+        stdout.write(svc.t(locale, "console-banner", path=settings.database_label(),
                            files=str(data_dir(settings) / FILES_DIR),
                            log=str(log_path(settings))) + "\n\n")
         stdout.flush()
@@ -228,7 +228,7 @@ async def expects_text(svc: Services, user_id: int) -> bool:
     user = await svc.store.get_user(user_id)
     if user is None or not user.consented:
         return False
-    if EVIDENCE_KEY in svc.extras and evidence_of(svc).store.awaiting_text(
+    if EVIDENCE_KEY in svc.extras and await evidence_of(svc).store.awaiting_text(
             user_id, svc.now() - DRAFT_TTL_S):
         return True
     case = await svc.store.current_case(user)

@@ -94,7 +94,7 @@ async def repair(app: App, svc: Services, update: object) -> None:
     if update.update_id in state.undelivered:
         state.undelivered.discard(update.update_id)
         return
-    row = state.store.owed_for(update.effective_chat.id)
+    row = await state.store.owed_for(update.effective_chat.id)
     if row is None:
         return
     log.info("update %s left chat %s owed a screen: sending it", update.update_id, row.chat_id)

@@ -53,14 +53,11 @@ class Metrics:
 
     async def render(self, svc: Services) -> bytes:
         """Refresh the gauges read from the database, then render the text format."""
-        async with svc.db.conn.execute(
-                "SELECT state, COUNT(*) FROM followups GROUP BY state") as cur:
-            for state, n in await cur.fetchall():
-                self.reminders.labels(str(state)).set(n)
-        async with svc.db.conn.execute(
-                "SELECT state, COUNT(*) FROM alert_deliveries GROUP BY state") as cur:
-            for state, n in await cur.fetchall():
-                self.deliveries.labels(str(state)).set(n)
+        for state, n in await svc.db.fetch("SELECT state, COUNT(*) FROM followups GROUP BY state"):
+            self.reminders.labels(str(state)).set(n)
+        for state, n in await svc.db.fetch(
+                "SELECT state, COUNT(*) FROM alert_deliveries GROUP BY state"):
+            self.deliveries.labels(str(state)).set(n)
         return generate_latest(self.registry)
 
 

@@ -6,6 +6,7 @@ import re
 from datetime import time
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -29,6 +30,9 @@ class Settings(BaseSettings):
     bot_api_base_url: str = "https://api.telegram.org/bot"
     bot_api_file_url: str = "https://api.telegram.org/file/bot"
     database_path: Path = Path("data/bot.sqlite3")
+    # postgresql://user:password@host:port/dbname selects PostgreSQL (asyncpg) instead of
+    # SQLite at database_path; secret, since it may hold a password.
+    database_url: SecretStr | None = None
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     default_locale: str = "zh-CN"
     timezone: str = "Asia/Shanghai"
@@ -53,6 +57,34 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.strip():
             return None
         return value
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _database_url(cls, value: object) -> object:
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            if not value.startswith(("postgresql://", "postgres://")):
+                raise ValueError("must start with postgresql:// (unset it to use SQLite)")
+        return value
+
+    def database_dsn(self) -> str | None:
+        """Return the PostgreSQL URL, or None for SQLite at database_path."""
+        return self.database_url.get_secret_value() if self.database_url else None
+
+    def database_label(self) -> str:
+        """Name the store for people (the SQLite path, or the URL without its password)."""
+        url = self.database_dsn()
+        if url is None:
+            return str(self.database_path)
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        netloc = parts.netloc.rsplit("@", 1)[1]
+        return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{netloc}"))
 
     @field_validator("bot_api_base_url", "bot_api_file_url")
     @classmethod

@@ -43,7 +43,7 @@ DOUBLE_PRESS_WINDOW_S = 2.0
 class UpdateLedger(Protocol):
     """Remembers which update ids were handled (see ``bot.store.delivery``)."""
 
-    def handled(self, update_id: int) -> bool:
+    async def handled(self, update_id: int) -> bool:
         """Tell whether an update id was handled already."""
 
     async def mark_handled(self, update_id: int) -> None:
@@ -178,7 +178,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         and sent again after the restart, so nothing the user was told about is lost.
         """
         if update_id is not None and self.ledger is not None:
-            if self.ledger.handled(update_id):
+            if await self.ledger.handled(update_id):
                 self.skipped_replays += 1
                 log.info("update %s was handled before: skipped", update_id)
                 _discard(coroutine)

@@ -73,8 +73,7 @@ def routes(app: App, secret: str) -> web.Application:
 async def is_ready(svc: Services) -> tuple[bool, str]:
     """Tell whether the database answers and has every migration applied."""
     try:
-        async with svc.db.conn.execute("SELECT version FROM schema_version") as cur:
-            applied = {int(row[0]) for row in await cur.fetchall()}
+        applied = await svc.db.applied_migrations()
     except Exception as exc:  # any database failure means "not ready"
         return False, f"database: {type(exc).__name__}"
     missing = [n for n, _ in migrations() if n not in applied]

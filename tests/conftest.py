@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import AsyncIterator
+import shutil
+import tempfile
+import warnings
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +22,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 from bot.app import App, build_application, build_services, start_app, stop_app
 from bot.services import Services
 from bot.settings import Settings
+from bot.store.db import PostgresDatabase
 from bot.transport.local import LOCAL_TOKEN, ApiCall, LocalBotApi, UpdateFactory
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -134,11 +140,111 @@ def _plain(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
-def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
-    """Settings for tests: a temporary database, no .env, no token."""
-    values: dict[str, Any] = {"database_path": tmp_path / "bot.sqlite3", "bot_token": None}
+def make_settings(tmp_path: Path, *, database_url: str | None = None,
+                  **overrides: Any) -> Settings:
+    """Settings for tests: a temporary database (SQLite, or PostgreSQL at ``database_url``),
+    no .env, no token."""
+    values: dict[str, Any] = {"database_path": tmp_path / "bot.sqlite3", "bot_token": None,
+                              "database_url": database_url}
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+# ---- PostgreSQL: one real server per test session, one fresh database per test --------------
+
+DIALECTS = ["sqlite", "postgresql"]
+TEMPLATE = "jdtemplate"
+
+
+class PgServer:
+    """A PostgreSQL server started by pgserver (its own binaries, a Unix socket in a temp dir)."""
+
+    def __init__(self, folder: Path) -> None:
+        with warnings.catch_warnings():
+            # platformdirs warns at import when XDG_RUNTIME_DIR is unset (CI containers).
+            warnings.simplefilter("ignore")
+            import pgserver
+
+        self.folder = folder
+        self.server = pgserver.get_server(folder, cleanup_mode="stop")
+        self._n = 0
+        # Migrated once; each test's database is a copy of it (CREATE DATABASE … TEMPLATE),
+        # far cheaper than running every migration per test. Migrations themselves are
+        # tested on an empty database (tests/test_db_cli.py).
+        self.server.psql(f"CREATE DATABASE {TEMPLATE};")
+        with ThreadPoolExecutor(1) as worker:  # no event loop may run in this thread
+            worker.submit(asyncio.run, _migrate(self.url(TEMPLATE))).result()
+
+    def url(self, database: str) -> str:
+        """Return the URL of a database on this server (Unix socket, no password)."""
+        return f"postgresql://postgres@/{database}?host={self.folder}"
+
+    def create(self, *, empty: bool = False) -> str:
+        """Create a migrated (or an empty) database; return its name."""
+        self._n += 1
+        name = f"t{os.getpid()}_{self._n}"
+        self.server.psql(f"CREATE DATABASE {name}" + ("" if empty else f" TEMPLATE {TEMPLATE}")
+                         + ";")
+        return name
+
+    def drop(self, name: str) -> None:
+        """Drop a database (closing what is still connected to it)."""
+        self.server.psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE);")
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgServer]:
+    """Start PostgreSQL once for the session (a few seconds) and stop it at the end."""
+    # A short path: the server's Unix socket path must stay under ~100 bytes.
+    folder = Path(tempfile.mkdtemp(prefix="jdpg-"))
+    server = PgServer(folder)
+    try:
+        yield server
+    finally:
+        server.server.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer) -> Iterator[str]:
+    """The URL of a fresh PostgreSQL database with every migration, dropped after the test."""
+    name = pg_server.create()
+    try:
+        yield pg_server.url(name)
+    finally:
+        pg_server.drop(name)
+
+
+@pytest.fixture
+def pg_empty_url(pg_server: PgServer) -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL database (no migration), dropped after the test."""
+    name = pg_server.create(empty=True)
+    try:
+        yield pg_server.url(name)
+    finally:
+        pg_server.drop(name)
+
+
+async def _migrate(url: str) -> None:
+    db = await PostgresDatabase.connect(url)
+    await db.close()
+
+
+@pytest.fixture
+def dialect() -> str:
+    """The store the harness runs on; a module sets ``dialect = both_dialects`` for both."""
+    return "sqlite"
+
+
+@pytest.fixture(params=DIALECTS)
+def both_dialects(request: pytest.FixtureRequest) -> str:
+    """Run a test on SQLite and on PostgreSQL (assign to a module's ``dialect``)."""
+    return str(request.param)
+
+
+def database_url_for(request: pytest.FixtureRequest, dialect: str) -> str | None:
+    """Return a fresh PostgreSQL URL for the postgresql dialect, None for SQLite."""
+    return str(request.getfixturevalue("pg_url")) if dialect == "postgresql" else None
 
 
 async def start_harness(settings: Settings, clock: FakeClock) -> Harness:
@@ -165,9 +271,9 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Test settings on a temporary database."""
-    return make_settings(tmp_path)
+def settings(tmp_path: Path, dialect: str, request: pytest.FixtureRequest) -> Settings:
+    """Test settings on a temporary database (SQLite, or PostgreSQL if the module asks)."""
+    return make_settings(tmp_path, database_url=database_url_for(request, dialect))
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,19 +58,27 @@ class ObserverDatabase(Database):
     test does its own, crashes included) and a read waits at most ``OBSERVER_BUSY_MS``.
     """
 
+    dialect = "sqlite"
+
     def __init__(self, path: Path) -> None:
-        super().__init__(None)  # type: ignore[arg-type]  # (no aiosqlite connection: reads only)
+        super().__init__()
         raw = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None,
                               check_same_thread=False)
         raw.row_factory = sqlite3.Row
         raw.execute(f"PRAGMA busy_timeout={OBSERVER_BUSY_MS}")
-        self._inline = raw
+        self._raw: sqlite3.Connection | None = raw
+
+    async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """Read rows inline on the read-only connection."""
+        if self._raw is None:
+            raise RuntimeError("the observer is closed")
+        return self._raw.execute(sql, tuple(params)).fetchall()
 
     async def close(self) -> None:
         """Close the connection."""
-        if self._inline is not None:
-            self._inline.close()
-            self._inline = None
+        if self._raw is not None:
+            self._raw.close()
+            self._raw = None
 
 
 def observe(database: Path, api: FakeBotApi) -> Services:
@@ -234,15 +242,15 @@ class Walker:
         update's id recorded in the database (as it starts) has to do.
         """
         deadline = time.monotonic() + timeout
-        while not self._finished(update_id):
+        while not await self._finished(update_id):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"update {update_id} was not handled")
             await asyncio.sleep(0.01)
 
-    def _finished(self, update_id: int) -> bool:
+    async def _finished(self, update_id: int) -> bool:
         if self.processor is not None:
             return update_id in self.processor.finished
-        return delivery(self.svc).store.handled(update_id)
+        return await delivery(self.svc).store.handled(update_id)
 
     async def next_action(self) -> tuple[str, Callable[[], int], bool] | None:
         """Return (name, do it, advances) for the next action, or None once planned."""

@@ -16,17 +16,29 @@ from bot.alerts.store import BroadcastState
 from bot.alerts.texts import alert_text
 from bot.handlers.views import Views
 from bot.transport.local import bot_user, user_json
-from tests.conftest import FakeClock, Harness, make_settings, start_harness, stop_harness
+from tests.conftest import (
+    FakeClock,
+    Harness,
+    both_dialects,
+    database_url_for,
+    make_settings,
+    start_harness,
+    stop_harness,
+)
+
+# The store-level and harness tests run on SQLite and on PostgreSQL.
+dialect = both_dialects
 
 ADMIN = 9
 GROUP = -100500
 
 
 @pytest.fixture
-async def h(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
+async def h(tmp_path: Path, clock: FakeClock, dialect: str,
+            request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
     """A started offline bot with one bot admin and a fast broadcast rate."""
     settings = make_settings(tmp_path, admin_ids=frozenset({ADMIN}), broadcast_rate=1000,
-                             alert_max_per_hour=2)
+                             alert_max_per_hour=2, database_url=database_url_for(request, dialect))
     harness = await start_harness(settings, clock)
     try:
         yield harness

@@ -16,7 +16,7 @@ from bot.alerts.texts import alert_text, status_screen
 from bot.alerts.transport import AiohttpPost
 from bot.app import build_services
 from bot.services import Services
-from tests.conftest import FakeClock, make_settings
+from tests.conftest import FakeClock, both_dialects, database_url_for, make_settings
 from tests.fakes.botapi import FakeBotApi
 from tests.proc import TEST_TOKEN
 
@@ -31,9 +31,15 @@ OLD_GROUP, NEW_GROUP, GROUP = -5001, -1005001, -5002
 MARK = "fake-parcel-compensation-scam"
 
 
+# The sender's store runs on SQLite and on PostgreSQL.
+dialect = both_dialects
+
+
 @pytest.fixture
-async def svc(tmp_path: Path) -> AsyncIterator[Services]:
-    services = await build_services(make_settings(tmp_path), clock=FakeClock())
+async def svc(tmp_path: Path, dialect: str,
+              request: pytest.FixtureRequest) -> AsyncIterator[Services]:
+    settings = make_settings(tmp_path, database_url=database_url_for(request, dialect))
+    services = await build_services(settings, clock=FakeClock())
     try:
         yield services
     finally:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 import pytest
@@ -12,8 +11,24 @@ from bot.checker.handlers import feature, mask
 from bot.checker.normalize import normalize, spell
 from bot.checker.rules import load_rules
 from bot.i18n import Translator
-from tests.conftest import Harness, make_settings, start_harness, stop_harness
-from tests.test_triage import answer_all, consent, last_message_with_buttons, pick
+from tests.conftest import (
+    Harness,
+    both_dialects,
+    database_url_for,
+    make_settings,
+    start_harness,
+    stop_harness,
+)
+from tests.test_triage import (
+    answer_all,
+    consent,
+    last_message_with_buttons,
+    pick,
+    stored_values,
+)
+
+# The store-level and harness tests run on SQLite and on PostgreSQL.
+dialect = both_dialects
 
 RULES = load_rules(Translator())
 CHECKER = Checker(RULES)
@@ -95,10 +110,12 @@ def test_mask_hides_digit_runs() -> None:
 
 
 @pytest.fixture
-async def h(tmp_path: Any) -> Any:
+async def h(tmp_path: Any, dialect: str, request: pytest.FixtureRequest) -> Any:
     from tests.conftest import FakeClock
 
-    harness = await start_harness(make_settings(tmp_path, admin_ids=str(ADMIN)), FakeClock())
+    settings = make_settings(tmp_path, admin_ids=str(ADMIN),
+                             database_url=database_url_for(request, dialect))
+    harness = await start_harness(settings, FakeClock())
     try:
         yield harness
     finally:
@@ -129,11 +146,7 @@ async def test_a_forwarded_code_sms_is_checked_and_nothing_is_stored(h: Harness)
     await h.app.process_update(h.updates.raw({"message": body}))
     text = h.last_text(1)
     assert h.t("checker-secret-warning") in text
-    db = sqlite3.connect(h.settings.database_path)
-    try:
-        dump = "\n".join(db.iterdump())
-    finally:
-        db.close()
+    dump = await stored_values(h)
     assert "482913" not in dump
 
 
@@ -244,11 +257,7 @@ async def test_a_screenshot_captioned_check_is_read_offline_and_checked(h: Harne
     text = h.last_text(1)
     assert text.startswith(h.t("checker-verdict-scam")), text
     assert "征信" in text
-    db = sqlite3.connect(h.settings.database_path)
-    try:
-        dump = "\n".join(db.iterdump())
-    finally:
-        db.close()
+    dump = await stored_values(h)
     assert "屏幕共享" not in dump and "征信" not in dump, "OCR text is never stored"
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from bot.handlers.general import MENU
 from bot.i18n import Translator
+from bot.store.db import PostgresDatabase
 from tests.fakes.botapi import Call, FakeBotApi
 from tests.proc import TEST_TOKEN, run_bot
 
@@ -114,3 +115,24 @@ async def test_whole_triage_over_http(tmp_path: Path) -> None:
         assert TEST_TOKEN.split(":")[1] not in logs
         assert "Traceback" not in logs
         assert any("stopping" in line for line in bot.log)
+
+
+async def test_whole_triage_in_a_bot_process_on_postgresql(tmp_path: Path, pg_url: str) -> None:
+    """``python -m bot run`` with DATABASE_URL: the same walk, the case lands in PostgreSQL."""
+    async with FakeBotApi() as api:
+        bot = run_bot(tmp_path / "unused.sqlite3", api.base_url, extra={"DATABASE_URL": pg_url})
+        await bot.start()
+        try:
+            await walk_whole_triage(User(api, 42, "zh-CN"))
+            assert not api.server_errors
+        finally:
+            assert await bot.terminate() == 0, "SIGTERM exits cleanly"
+        assert "Traceback" not in "\n".join(bot.log + bot.stdout)
+    assert not (tmp_path / "unused.sqlite3").exists(), "nothing was written to SQLite"
+    db = await PostgresDatabase.connect(pg_url)
+    try:
+        row = await db.fetchone("SELECT status, verdict, amount FROM cases WHERE user_id=42")
+        assert row is not None and dict(row) == {
+            "status": "planned", "verdict": "claimable", "amount": "1299.00"}
+    finally:
+        await db.close()

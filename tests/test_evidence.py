@@ -18,9 +18,12 @@ from bot.evidence.ocr import Reader
 from bot.evidence.store import EvidenceStore
 from bot.handlers import general
 from bot.transport.local import ApiCall
-from tests.conftest import Harness, _plain
+from tests.conftest import Harness, _plain, both_dialects
 from tests.screenshots import Truth, card_leak_page, luhn_complete, order_page
-from tests.test_triage import all_values, answer_all, case_of, consent, count, pick
+from tests.test_triage import answer_all, case_of, consent, count, pick, stored_values
+
+# The store-level and harness tests run on SQLite and on PostgreSQL.
+dialect = both_dialects
 
 TRUTH = Truth(order="305512348765", at="2026-11-20 14:32", amount="1,299.00", channel="baitiao")
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -74,7 +77,7 @@ async def test_screenshot_as_file_is_filed_read_and_confirmed(harness: Harness) 
     await pick_item(h, "tx_screenshots")
     assert h.saw(1, "ev-send-for-item", item=h.t("evidence-tx-screenshots-short"))
     calls = await upload(h, order_page(TRUTH), file_name="order.png")
-    [f] = store(h).files(1)
+    [f] = (await store(h).files(1))
     assert (f.item, f.kind, f.mime, f.file_name) == ("tx_screenshots", "image", "image/png",
                                                      "order.png")
     assert len(f.sha256) == 64
@@ -86,12 +89,12 @@ async def test_screenshot_as_file_is_filed_read_and_confirmed(harness: Harness) 
     assert "********8765" in texts_of(calls)
     assert TRUTH.order not in "\n".join(h.texts(1))
     await h.press(h.t("ev-btn-confirm"))
-    [tx] = store(h).transactions(1)
+    [tx] = (await store(h).transactions(1))
     assert (tx.order_no, tx.at, tx.amount, tx.channel.value, tx.file) == (
         TRUTH.order, TRUTH.at, Decimal("1299.00"), "baitiao", f.id)
-    assert store(h).files(1)[0].proposal is None
+    assert (await store(h).files(1))[0].proposal is None
     # The OCR text itself is nowhere in the database.
-    values = all_values(h.settings.database_path)
+    values = await stored_values(h)
     assert "iPhone" not in values and "交易成功" not in values
 
 
@@ -100,10 +103,10 @@ async def test_photo_without_context_is_asked_about(harness: Harness) -> None:
     await planned(h)
     calls = await upload(h, order_page(TRUTH), photo=True)
     assert said(h, calls, "ev-which-item") and said(h, calls, "ev-photo-hint")
-    [f] = store(h).files(1)
+    [f] = (await store(h).files(1))
     assert f.item is None and f.kind == "photo"
     await h.press(h.t("evidence-login-records-short"))
-    assert store(h).files(1)[0].item == "login_records"
+    assert (await store(h).files(1))[0].item == "login_records"
     assert "login_records" in (await case_of(h)).evidence_done
 
 
@@ -113,13 +116,13 @@ async def test_pdf_duplicate_wrong_type_and_too_big(harness: Harness) -> None:
     await pick_item(h, "police_receipt")
     calls = await upload(h, PDF_BYTES, mime="application/pdf", file_name="receipt.pdf",
                          caption="报案回执")
-    [f] = store(h).files(1)
+    [f] = (await store(h).files(1))
     assert (f.kind, f.item, f.note) == ("pdf", "police_receipt", "报案回执")
     assert said(h, calls, "ev-filed", item=h.t("evidence-police-receipt-short"))
     # The same bytes again (a new Telegram file) are recognised by their SHA-256.
     calls = await upload(h, PDF_BYTES, mime="application/pdf", file_name="again.pdf")
     assert said(h, calls, "ev-duplicate", item=ANY, date=ANY)
-    assert len(store(h).files(1)) == 1
+    assert len(await store(h).files(1)) == 1
     # Not evidence: a zip, and a "PNG" whose bytes are not an image.
     calls = await upload(h, b"PK\x03\x04zip", mime="application/zip", file_name="x.zip")
     assert said(h, calls, "ev-wrong-type")
@@ -130,7 +133,7 @@ async def test_pdf_duplicate_wrong_type_and_too_big(harness: Harness) -> None:
                          size=MAX_FILE_BYTES + 1)
     assert said(h, calls, "ev-too-big", mb=20)
     assert not any(c.method == "getFile" for c in calls)
-    assert len(store(h).files(1)) == 1
+    assert len(await store(h).files(1)) == 1
 
 
 async def test_screenshot_with_a_card_number_is_refused(harness: Harness) -> None:
@@ -140,9 +143,9 @@ async def test_screenshot_with_a_card_number_is_refused(harness: Harness) -> Non
     calls = await upload(h, card_leak_page(" ".join([card[:4], card[4:8], card[8:12],
                                                      card[12:]])))
     assert said(h, calls, "ev-secret-in-image", kinds=h.t("ev-secret-card"))
-    assert store(h).files(1) == []
+    assert (await store(h).files(1)) == []
     assert await count(h, "evidence_files") == 0
-    values = all_values(h.settings.database_path)
+    values = await stored_values(h)
     assert card[-8:] not in values and TRUTH.order not in values
 
 
@@ -177,7 +180,7 @@ async def test_typed_transaction_with_reasks_edit_totals_and_delete(harness: Har
     await h.press(h.t("ev-channel-jintiao"))
     assert said(h, h.api.calls[-2:], "ev-tx-review")
     await h.press(h.t("ev-btn-save"))
-    [tx] = store(h).transactions(1)
+    [tx] = (await store(h).transactions(1))
     assert (tx.order_no, tx.at, tx.amount, tx.channel.value) == (
         "289100334455", "2026-11-21 09:05", Decimal("300.00"), "jintiao")
     # The list: masked order, totals, and the triage amount (1,299) against the sum (300).
@@ -195,11 +198,11 @@ async def test_typed_transaction_with_reasks_edit_totals_and_delete(harness: Har
     await h.press("", data=f"kx:{tx.id}:m")
     await h.send("999")
     await h.press(h.t("ev-btn-save"))
-    assert store(h).transactions(1)[0].amount == Decimal("999.00")
-    assert len(store(h).transactions(1)) == 1
+    assert (await store(h).transactions(1))[0].amount == Decimal("999.00")
+    assert len(await store(h).transactions(1)) == 1
     await h.press("", data=f"kx:{tx.id}:d")
     await h.press(h.t("ev-btn-delete-yes"))
-    assert store(h).transactions(1) == []
+    assert (await store(h).transactions(1)) == []
 
 
 async def test_secret_typed_into_an_entry_is_not_stored(harness: Harness) -> None:
@@ -213,9 +216,9 @@ async def test_secret_typed_into_an_entry_is_not_stored(harness: Harness) -> Non
     card = luhn_complete("622202123456789")
     calls = await h.send(f"客服让我报卡号 {card}")
     assert said(h, calls, "secret-warning")
-    assert card not in all_values(h.settings.database_path)
+    assert card not in await stored_values(h)
     await h.send("银行已冻结卡片")
-    [c] = store(h).contacts(1)
+    [c] = (await store(h).contacts(1))
     assert (c.channel.value, c.ref, c.note) == ("bank", None, "银行已冻结卡片")
 
 
@@ -228,7 +231,7 @@ async def test_contact_log_with_follow_up_answers(harness: Harness) -> None:
     await h.send("2026-11-22")
     await h.send("京公(经)立字[2026]1120号")
     await h.press(h.t("ev-btn-skip"))
-    [c] = store(h).contacts(1)
+    [c] = (await store(h).contacts(1))
     assert (c.at, c.channel.value, c.ref, c.note) == ("2026-11-22", "police",
                                                      "京公(经)立字[2026]1120号", None)
     # A follow-up answer ("claim submitted") shows up in the log by itself.
@@ -237,7 +240,7 @@ async def test_contact_log_with_follow_up_answers(harness: Harness) -> None:
     text = _plain("\n".join(h.texts(1)))
     assert h.t("ev-log-claim-submitted") in text and "1120号" in text
     await h.press("", data=f"kk:1:d:{c.id}")
-    assert store(h).contacts(1) == []
+    assert (await store(h).contacts(1)) == []
 
 
 async def test_buttons_touch_only_the_pressers_case(harness: Harness) -> None:
@@ -245,13 +248,14 @@ async def test_buttons_touch_only_the_pressers_case(harness: Harness) -> None:
     await planned(h)
     await planned(h, user=2)
     await upload(h, order_page(TRUTH), user=1, file_name="a.png")
-    [f] = store(h).files(1)
+    [f] = (await store(h).files(1))
     message = h.find_button(1, h.t("ev-btn-confirm"))[0]
     for data in (f"kp:{f.id}:c", f"kf:{f.id}:0", "km:1", "kt:1:a", "kk:1:a:0", "kr:1"):
         await h.press_data(data, message, user=2)
     assert h.alerts()[-6:] == [h.t("button-foreign")] * 6
-    assert store(h).transactions(1) == [] and store(h).files(1)[0].proposal is not None
-    assert store(h).state(2) is None
+    assert await store(h).transactions(1) == []
+    assert (await store(h).files(1))[0].proposal is not None
+    assert (await store(h).state(2)) is None
 
 
 def pdf_of(calls: list[ApiCall]) -> bytes:
@@ -282,7 +286,7 @@ async def test_report_builds_every_document(harness: Harness) -> None:
     assert h.t("doc-statement-more", count=14) in statement
     assert len(statement) < 1000, "the statement must fit a customer-service chat box"
     memo = next(m for m in messages if h.t("ev-report-memo") in m)
-    assert all(tx.order_no in memo for tx in ev.transactions(1))
+    assert all(tx.order_no in memo for tx in await ev.transactions(1))
     assert h.t("doc-memo-payee") in memo
     # Not escalated yet: no regulator drafts.
     assert not any(h.t("ev-report-draft", channel="12315") in m for m in messages)
@@ -291,7 +295,7 @@ async def test_report_builds_every_document(harness: Harness) -> None:
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert h.t("pdf-title", case=1) in text
     assert TRUTH.order in text and "A-2026-1120" in text
-    assert ev.files(1)[0].sha256[:32] in text.replace("\n", "")
+    assert (await ev.files(1))[0].sha256[:32] in text.replace("\n", "")
     assert f"第 1 / {len(reader.pages)} 页" in text
     assert len(reader.pages) >= 3  # summary and tables, then one page per image
     box = reader.pages[0].mediabox
@@ -347,7 +351,7 @@ async def test_export_and_delete_cover_the_claim_pack(harness: Harness) -> None:
     calls = await h.send("/export")
     [doc] = [c for c in calls if c.method == "sendDocument"]
     data = json.loads(doc.params["_uploads"]["document"])
-    assert data["evidence_files"][0]["sha256"] == store(h).files(1)[0].sha256
+    assert data["evidence_files"][0]["sha256"] == (await store(h).files(1))[0].sha256
     assert data["transactions"][0]["order_no"] == TRUTH.order
     assert data["contacts"][0]["note"] == "agreed to review"
     await h.send("/delete")
@@ -380,7 +384,7 @@ async def test_ocr_runs_off_the_event_loop_and_its_queue_is_bounded(harness: Har
     finally:
         feature.reader.close()
         feature.reader = original
-    assert [f.file_name for f in store(h).files(1)] == ["slow.png", "a.png"]
+    assert [f.file_name for f in (await store(h).files(1))] == ["slow.png", "a.png"]
 
 
 async def test_retention_removes_the_claim_pack_with_the_case(harness: Harness) -> None:
@@ -404,10 +408,10 @@ async def test_a_half_typed_entry_does_not_capture_text_of_another_case(
     await planned(h)
     await h.send("/evidence")
     await h.press(h.t("ev-btn-add-tx"))
-    assert store(h).awaiting_text(1, 0)
+    assert await store(h).awaiting_text(1, 0)
     await h.send("/new")
     await h.press(h.t("btn-new-case"))
     assert (await case_of(h)).id == 2
-    assert not store(h).awaiting_text(1, 0)
+    assert not await store(h).awaiting_text(1, 0)
     calls = await h.send("abc")
     assert not said(h, calls, "ev-invalid-order")

@@ -10,7 +10,10 @@ from bot.followups.handlers import followups_of
 from bot.followups.service import Followups
 from bot.followups.store import FollowupRow, State
 from bot.store.cases import CaseStatus
-from tests.conftest import Harness, _plain
+from tests.conftest import Harness, _plain, both_dialects
+
+# The store-level and harness tests run on SQLite and on PostgreSQL.
+dialect = both_dialects
 
 HOUR = 3600.0
 DAY = 86400.0

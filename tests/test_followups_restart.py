@@ -5,8 +5,11 @@ from __future__ import annotations
 from bot.followups.handlers import followups_of
 from bot.followups.store import State
 from bot.settings import Settings
-from tests.conftest import FakeClock, start_harness, stop_harness
+from tests.conftest import FakeClock, both_dialects, start_harness, stop_harness
 from tests.test_followups import DAY, HOUR, count, triage
+
+# The store-level and harness tests run on SQLite and on PostgreSQL.
+dialect = both_dialects
 
 
 async def test_reminders_due_while_down_are_sent_once_after_start(

@@ -5,9 +5,12 @@ from __future__ import annotations
 from bot.followups.buttons import FollowupAnswer
 from bot.followups.schema import Action
 from bot.followups.store import State
-from tests.conftest import Harness
+from tests.conftest import Harness, both_dialects
 from tests.test_followups import fu, planned, rows
 from tests.test_triage import last_message_with_buttons
+
+# The store-level and harness tests run on SQLite and on PostgreSQL.
+dialect = both_dialects
 
 
 async def test_an_answer_to_the_first_copy_is_stored_and_the_retry_dropped(
@@ -15,7 +18,7 @@ async def test_an_answer_to_the_first_copy_is_stored_and_the_retry_dropped(
     h = await planned(harness)
     row = next(r for r in await rows(h, 1, State.PENDING) if r.step == "report_claim")
     # As after a send that timed out: claimed once, put back to wait for its retry.
-    await h.svc.db.conn.execute(
+    await h.svc.db.execute(
         "UPDATE followups SET attempts=1, error='TimedOut' WHERE id=?", (row.id,))
     message = last_message_with_buttons(h, 1)
     sent_before = len([c for c in h.api.calls if c.method == "sendMessage"])

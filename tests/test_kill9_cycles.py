@@ -105,7 +105,7 @@ async def kill_at_random(api: FakeBotApi, bot: BotProcess, walker: Walker, updat
         deadline = loop.time() + 5.0
         # Stop waiting if the action is done and fewer calls were made (then it dies idle).
         while (bot_calls(api, walker.chat, since) < calls and loop.time() < deadline  # noqa: ASYNC110
-               and not (delivery(walker.svc).store.handled(update_id)
+               and not (await delivery(walker.svc).store.handled(update_id)
                         and not await delivery(walker.svc).store.owed()
                         and bot_calls(api, walker.chat, since) > 0)):
             await asyncio.sleep(0.005)
@@ -133,7 +133,7 @@ async def settled(api: FakeBotApi, walker: Walker, update_id: int, *, lost: bool
     deadline = loop.time() + timeout
     good = 0
     while True:
-        handled = delivery(walker.svc).store.handled(update_id)
+        handled = await delivery(walker.svc).store.handled(update_id)
         expected = await walker.expected() if handled or lost else []
         sent = shown(api, walker.chat)
         owed = await delivery(walker.svc).store.owed()
@@ -193,7 +193,7 @@ async def kill_cycle(api: FakeBotApi, walker: Walker, database: Path, bots: list
     with timed("the action until the kill"):
         how = await kill_at_random(api, bots[-1], walker, update_id, since, rng)
     lost = (confirmed(api, update_id, since)
-            and not delivery(walker.svc).store.handled(update_id))
+            and not await delivery(walker.svc).store.handled(update_id))
 
     at_kill = await walker.case()
     told = [c for c in api.calls[since:]

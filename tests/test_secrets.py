@@ -225,15 +225,15 @@ def _warned(h: Harness, calls: list[Any]) -> bool:
 async def test_every_phrasing_is_caught_and_never_kept(bot: Harness, debug_log: io.StringIO,
                                                        mode: str) -> None:
     h = bot
-    case_before = h.svc.db.fetch("SELECT * FROM cases")
-    events_before = len(h.svc.db.fetch("SELECT * FROM case_events"))
+    case_before = await h.svc.db.fetch("SELECT * FROM cases")
+    events_before = len(await h.svc.db.fetch("SELECT * FROM case_events"))
     tried = [(typed, needle) for typed, needle, _ in PHRASES if mode in _secret_modes(typed)]
     missed = [typed for typed, _ in tried if not _warned(h, await deliver(h, typed, mode))]
     assert missed == []
-    assert [tuple(r) for r in h.svc.db.fetch("SELECT * FROM cases")] == [
+    assert [tuple(r) for r in await h.svc.db.fetch("SELECT * FROM cases")] == [
         tuple(r) for r in case_before
     ]
-    assert len(h.svc.db.fetch("SELECT * FROM case_events")) == events_before
+    assert len(await h.svc.db.fetch("SELECT * FROM case_events")) == events_before
     raw = db_bytes(h.settings.database_path)
     values = all_values(h.settings.database_path)
     log = debug_log.getvalue()

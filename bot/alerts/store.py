@@ -1,20 +1,18 @@
-"""Subscribers, groups, broadcasts and deliveries on SQLite."""
+"""Subscribers, groups, broadcasts and deliveries."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-import aiosqlite
 from pydantic import BaseModel, ConfigDict
 
 from bot.store.cases import Privacy
-from bot.store.db import Database
+from bot.store.db import Database, Tx
 
 # Broadcast set-up and compaction work in batches of this many recipients, each its own short
 # transaction, with a pause between them: no reply waits long behind a 1M-recipient broadcast.
@@ -147,7 +145,7 @@ class AlertStore:
 
     async def retention(self, closed_before: float, idle_before: float) -> int:
         """Compact finished broadcasts, anonymise old ones, drop old drafts; return rows done."""
-        async with self.db.conn.execute(
+        finished = [int(r[0]) for r in await self.db.fetch(
             "SELECT id FROM alert_broadcasts b WHERE state IN (?,?) AND (summary IS NULL "
             "OR EXISTS (SELECT 1 FROM alert_deliveries d WHERE d.broadcast_id=b.id)) "
             # Sends of a stopped broadcast may still be landing: wait for them (or, after a
@@ -156,18 +154,16 @@ class AlertStore:
             "WHERE d.broadcast_id=b.id AND d.state=?))",
             (BroadcastState.DONE.value, BroadcastState.CANCELLED.value, closed_before,
              DeliveryState.SENDING.value),
-        ) as cur:
-            finished = [int(r[0]) for r in await cur.fetchall()]
+        )]
         done = 0
         for broadcast_id in finished:
             done += await self.compact(broadcast_id)
         async with self.db.transaction() as conn:
-            cur = await conn.execute(
+            done += await conn.execute(
                 "DELETE FROM alert_broadcasts WHERE created_at < ? AND state IN (?,?)",
                 (closed_before, BroadcastState.DRAFT.value, BroadcastState.DISCARDED.value),
             )
-            done += cur.rowcount
-            cur = await conn.execute(
+            done += await conn.execute(
                 "UPDATE alert_broadcasts SET author_id=0, "
                 "origin_chat=CASE WHEN origin_chat>0 THEN 0 ELSE origin_chat END, "
                 "status_chat=NULL, status_message=NULL "
@@ -175,7 +171,6 @@ class AlertStore:
                 "AND (author_id<>0 OR origin_chat>0 OR status_chat IS NOT NULL)",
                 (closed_before, BroadcastState.DONE.value, BroadcastState.CANCELLED.value),
             )
-            done += cur.rowcount
         return done
 
     async def compact(self, broadcast_id: int) -> int:
@@ -188,11 +183,10 @@ class AlertStore:
         total = 0
         while True:
             async with self.db.transaction() as conn:
-                async with conn.execute(
+                rows = await conn.fetch(
                     "SELECT chat_id, state FROM alert_deliveries WHERE broadcast_id=? "
                     "ORDER BY chat_id LIMIT ?", (broadcast_id, batch),
-                ) as cur:
-                    rows = list(await cur.fetchall())
+                )
                 summary = await _summary(conn, broadcast_id)
                 for row in rows:
                     # Left open by a crash while the broadcast was being stopped: never sent.
@@ -221,24 +215,21 @@ class AlertStore:
                 "ON CONFLICT(user_id) DO NOTHING",
                 (user_id, locale, now, now),
             )
-            cur = await conn.execute(
+            return await conn.execute(
                 "INSERT INTO alert_subscribers(user_id, created_at) VALUES (?,?) "
                 "ON CONFLICT(user_id) DO NOTHING",
                 (user_id, now),
-            )
-            return cur.rowcount > 0
+            ) > 0
 
     async def export_user(self, user_id: int) -> dict[str, Any]:
         """Return a user's subscription for /export."""
-        async with self.db.conn.execute(
+        row = await self.db.fetchone(
             "SELECT created_at FROM alert_subscribers WHERE user_id=?", (user_id,)
-        ) as cur:
-            row = await cur.fetchone()
-        async with self.db.conn.execute(
+        )
+        written = [dict(r) for r in await self.db.fetch(
             "SELECT id, body, state, created_at, started_at, finished_at, total "
             "FROM alert_broadcasts WHERE author_id=? ORDER BY id", (user_id,),
-        ) as cur:
-            written = [dict(r) for r in await cur.fetchall()]
+        )]
         return {"alert_subscription": {"subscribed": row is not None,
                                        "since": row[0] if row else None},
                 "alerts_written": written}
@@ -246,29 +237,25 @@ class AlertStore:
     async def unsubscribe(self, user_id: int) -> bool:
         """Remove a subscription; return False if there was none."""
         async with self.db.transaction() as conn:
-            cur = await conn.execute("DELETE FROM alert_subscribers WHERE user_id=?", (user_id,))
-            return cur.rowcount > 0
+            return await conn.execute(
+                "DELETE FROM alert_subscribers WHERE user_id=?", (user_id,)) > 0
 
     async def is_subscribed(self, user_id: int) -> bool:
         """Tell whether a user is subscribed."""
-        async with self.db.conn.execute(
+        return await self.db.fetchone(
             "SELECT 1 FROM alert_subscribers WHERE user_id=?", (user_id,)
-        ) as cur:
-            return await cur.fetchone() is not None
+        ) is not None
 
     async def subscriber_count(self) -> int:
         """Return the number of subscribed users."""
-        async with self.db.conn.execute("SELECT COUNT(*) FROM alert_subscribers") as cur:
-            row = await cur.fetchone()
-        return int(row[0]) if row else 0
+        return int(await self.db.fetchval("SELECT COUNT(*) FROM alert_subscribers") or 0)
 
     # groups ----------------------------------------------------------------------------
     async def group(self, chat_id: int) -> GroupRow | None:
         """Return a registered group."""
-        async with self.db.conn.execute(
+        row = await self.db.fetchone(
             "SELECT chat_id, alerts_on, gone FROM alert_groups WHERE chat_id=?", (chat_id,)
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return GroupRow.model_validate(dict(row)) if row else None
 
     async def register_group(self, chat_id: int, now: float) -> None:
@@ -299,11 +286,9 @@ class AlertStore:
 
     async def group_count(self) -> int:
         """Return the number of groups that receive alerts."""
-        async with self.db.conn.execute(
+        return int(await self.db.fetchval(
             "SELECT COUNT(*) FROM alert_groups WHERE alerts_on=1 AND gone=0"
-        ) as cur:
-            row = await cur.fetchone()
-        return int(row[0]) if row else 0
+        ) or 0)
 
     async def migrate_group(self, old_id: int, new_id: int, now: float) -> None:
         """Move a group to its new supergroup id, keeping its switch."""
@@ -311,11 +296,12 @@ class AlertStore:
             await self._migrate_group(conn, old_id, new_id, now)
 
     @staticmethod
-    async def _migrate_group(conn: aiosqlite.Connection, old_id: int, new_id: int,
+    async def _migrate_group(conn: Tx, old_id: int, new_id: int,
                              now: float) -> None:
         await conn.execute(
             "INSERT INTO alert_groups(chat_id, alerts_on, gone, created_at, updated_at) "
-            "SELECT ?, alerts_on, 0, created_at, ? FROM alert_groups WHERE chat_id=? "
+            "SELECT CAST(? AS BIGINT), alerts_on, 0, created_at, CAST(? AS DOUBLE PRECISION) "
+            "FROM alert_groups WHERE chat_id=? "
             "ON CONFLICT(chat_id) DO UPDATE SET alerts_on=excluded.alerts_on, gone=0, "
             "updated_at=excluded.updated_at",
             (new_id, now, old_id),
@@ -327,22 +313,20 @@ class AlertStore:
                            now: float) -> BroadcastRow:
         """Store an alert awaiting the author's Send (``locale``: the author's language)."""
         async with self.db.transaction() as conn:
-            cur = await conn.execute(
+            broadcast_id = int(await conn.fetchval(
                 "INSERT INTO alert_broadcasts(author_id, origin_chat, locale, body, state, "
-                "created_at) VALUES (?,?,?,?,?,?)",
+                "created_at) VALUES (?,?,?,?,?,?) RETURNING id",
                 (author_id, origin_chat, locale, body, BroadcastState.DRAFT.value, now),
-            )
-            broadcast_id = int(cur.lastrowid or 0)
+            ))
         row = await self.broadcast(broadcast_id)
         assert row is not None
         return row
 
     async def broadcast(self, broadcast_id: int) -> BroadcastRow | None:
         """Return a broadcast by id."""
-        async with self.db.conn.execute(
+        row = await self.db.fetchone(
             "SELECT * FROM alert_broadcasts WHERE id=?", (broadcast_id,)
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return BroadcastRow.model_validate(dict(row)) if row else None
 
     async def recent(self, limit: int, author_id: int | None = None,
@@ -358,27 +342,23 @@ class AlertStore:
             args.append(author_id)
         sql += " ORDER BY id DESC LIMIT ?"
         args.append(limit)
-        async with self.db.conn.execute(sql, args) as cur:
-            rows = await cur.fetchall()
+        rows = await self.db.fetch(sql, args)
         return [BroadcastRow.model_validate(dict(r)) for r in rows]
 
     async def started_since(self, author_id: int, since: float) -> int:
         """Count the broadcasts an author started since a time (the per-hour limit)."""
-        async with self.db.conn.execute(
+        return int(await self.db.fetchval(
             "SELECT COUNT(*) FROM alert_broadcasts WHERE author_id=? AND started_at>=?",
             (author_id, since),
-        ) as cur:
-            row = await cur.fetchone()
-        return int(row[0]) if row else 0
+        ) or 0)
 
     async def discard(self, broadcast_id: int) -> bool:
         """Drop a draft; return False if it was no longer a draft."""
         async with self.db.transaction() as conn:
-            cur = await conn.execute(
+            return await conn.execute(
                 "UPDATE alert_broadcasts SET state=? WHERE id=? AND state=?",
                 (BroadcastState.DISCARDED.value, broadcast_id, BroadcastState.DRAFT.value),
-            )
-            return cur.rowcount > 0
+            ) > 0
 
     async def start(self, broadcast_id: int, now: float, status_chat: int,
                     status_message: int, default_locale: str) -> int | None:
@@ -390,13 +370,13 @@ class AlertStore:
         them and makes it RUNNING. A crash in between is finished by ``running``.
         """
         async with self.db.transaction() as conn:
-            cur = await conn.execute(
+            changed = await conn.execute(
                 "UPDATE alert_broadcasts SET state=?, started_at=?, status_chat=?, "
                 "status_message=? WHERE id=? AND state=?",
                 (BroadcastState.PREPARING.value, now, status_chat, status_message,
                  broadcast_id, BroadcastState.DRAFT.value),
             )
-            if cur.rowcount == 0:
+            if changed == 0:
                 return None
         self._preparing.add(broadcast_id)
         try:
@@ -407,23 +387,21 @@ class AlertStore:
     async def _prepare(self, broadcast_id: int, default_locale: str) -> int:
         """Write the delivery rows of a PREPARING broadcast (resumable), then run it."""
         batch, pause = self.setup_batch, self.batch_pause
-        async with self.db.conn.execute(
+        last = await self.db.fetchval(
             "SELECT MAX(chat_id) FROM alert_deliveries WHERE broadcast_id=? AND is_group=0",
             (broadcast_id,),
-        ) as cur:
-            row = await cur.fetchone()
-        after = int(row[0]) if row and row[0] is not None else -(2**63)
+        )
+        after = int(last) if last is not None else -(2**63)
         while True:
             async with self.db.transaction() as conn:
-                async with conn.execute(
+                rows = [(int(r[0]), str(r[1])) for r in await conn.fetch(
                     "SELECT s.user_id, COALESCE(u.locale, ?) FROM alert_subscribers s "
                     "LEFT JOIN users u ON u.user_id = s.user_id WHERE s.user_id > ? "
                     "ORDER BY s.user_id LIMIT ?", (default_locale, after, batch),
-                ) as cur:
-                    rows = [(int(r[0]), str(r[1])) for r in await cur.fetchall()]
+                )]
                 await conn.executemany(
-                    "INSERT OR IGNORE INTO alert_deliveries(broadcast_id, chat_id, user_id, "
-                    "is_group, locale) VALUES (?,?,?,0,?)",
+                    "INSERT INTO alert_deliveries(broadcast_id, chat_id, user_id, "
+                    "is_group, locale) VALUES (?,?,?,0,?) ON CONFLICT DO NOTHING",
                     [(broadcast_id, uid, uid, locale) for uid, locale in rows],
                 )
             if len(rows) < batch:
@@ -432,9 +410,9 @@ class AlertStore:
             await asyncio.sleep(pause)
         async with self.db.transaction() as conn:
             await conn.execute(
-                "INSERT OR IGNORE INTO alert_deliveries(broadcast_id, chat_id, user_id, "
-                "is_group, locale) SELECT ?, chat_id, NULL, 1, ? FROM alert_groups "
-                "WHERE alerts_on=1 AND gone=0",
+                "INSERT INTO alert_deliveries(broadcast_id, chat_id, user_id, is_group, locale) "
+                "SELECT CAST(? AS BIGINT), chat_id, CAST(NULL AS BIGINT), 1, CAST(? AS TEXT) "
+                "FROM alert_groups WHERE alerts_on=1 AND gone=0 ON CONFLICT DO NOTHING",
                 (broadcast_id, default_locale),
             )
             await conn.execute(
@@ -456,12 +434,12 @@ class AlertStore:
         cancelled in batches, so stopping a 1M-recipient broadcast stalls nobody.
         """
         async with self.db.transaction() as conn:
-            cur = await conn.execute(
+            changed = await conn.execute(
                 "UPDATE alert_broadcasts SET state=?, finished_at=? WHERE id=? AND state=?",
                 (BroadcastState.CANCELLED.value, now, broadcast_id,
                  BroadcastState.RUNNING.value),
             )
-            if cur.rowcount == 0:
+            if changed == 0:
                 return False
         await self._cancel_rows(broadcast_id, (DeliveryState.PENDING.value,))
         return True
@@ -476,13 +454,12 @@ class AlertStore:
         batch = self.setup_batch
         while True:
             async with self.db.transaction() as conn:
-                cur = await conn.execute(
+                done = await conn.execute(
                     "UPDATE alert_deliveries SET state=? WHERE broadcast_id=? AND chat_id IN ("
                     "SELECT chat_id FROM alert_deliveries WHERE broadcast_id=? "
                     f"AND state IN ({marks}) LIMIT ?)",
                     (DeliveryState.CANCELLED.value, broadcast_id, broadcast_id, *states, batch),
                 )
-                done = cur.rowcount
             if done < batch:
                 return
             await asyncio.sleep(self.batch_pause)
@@ -490,34 +467,30 @@ class AlertStore:
     async def finish(self, broadcast_id: int, now: float) -> bool:
         """Mark a running broadcast done; False if it was not running."""
         async with self.db.transaction() as conn:
-            cur = await conn.execute(
+            return await conn.execute(
                 "UPDATE alert_broadcasts SET state=?, finished_at=? WHERE id=? AND state=?",
                 (BroadcastState.DONE.value, now, broadcast_id, BroadcastState.RUNNING.value),
-            )
-            return cur.rowcount > 0
+            ) > 0
 
     async def running(self) -> list[BroadcastRow]:
         """Return the running broadcasts, oldest first.
 
         A broadcast a crash left PREPARING gets the rest of its rows written first.
         """
-        async with self.db.conn.execute(
+        leftovers = [(int(r[0]), str(r[1])) for r in await self.db.fetch(
             "SELECT id, locale FROM alert_broadcasts WHERE state=? ORDER BY id",
             (BroadcastState.PREPARING.value,),
-        ) as cur:
-            leftovers = [(int(r[0]), str(r[1])) for r in await cur.fetchall()
-                         if int(r[0]) not in self._preparing]
+        ) if int(r[0]) not in self._preparing]
         for broadcast_id, locale in leftovers:
             self._preparing.add(broadcast_id)
             try:
                 await self._prepare(broadcast_id, locale)
             finally:
                 self._preparing.discard(broadcast_id)
-        async with self.db.conn.execute(
+        rows = await self.db.fetch(
             "SELECT * FROM alert_broadcasts WHERE state=? ORDER BY id",
             (BroadcastState.RUNNING.value,),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [BroadcastRow.model_validate(dict(r)) for r in rows]
 
     async def counts(self, broadcast_id: int) -> Counts:
@@ -525,11 +498,10 @@ class AlertStore:
         by_state = await self._row_counts(broadcast_id)
         # Compaction moves rows into the summary while a finished broadcast is counted: the
         # figures may be off by a batch for that moment, never for a running broadcast.
-        async with self.db.conn.execute(
+        summary = await self.db.fetchval(
             "SELECT summary FROM alert_broadcasts WHERE id=?", (broadcast_id,)
-        ) as cur:
-            row = await cur.fetchone()
-        for state, n in (json.loads(row[0]) if row and row[0] else {}).items():
+        )
+        for state, n in (json.loads(summary) if summary else {}).items():
             by_state[state] = by_state.get(state, 0) + int(n)
         return Counts(total=sum(by_state.values()),
                       **{s.value: by_state.get(s.value, 0) for s in DeliveryState})
@@ -543,12 +515,11 @@ class AlertStore:
         by_state: dict[str, int] = {}
         after = -(2**63)
         while True:
-            async with self.db.conn.execute(
+            rows = await self.db.fetch(
                 "SELECT state, COUNT(*), MAX(chat_id) FROM (SELECT state, chat_id FROM "
                 "alert_deliveries WHERE broadcast_id=? AND chat_id>? ORDER BY chat_id LIMIT ?) "
-                "GROUP BY state", (broadcast_id, after, COUNT_CHUNK),
-            ) as cur:
-                rows = list(await cur.fetchall())
+                "AS chunk GROUP BY state", (broadcast_id, after, COUNT_CHUNK),
+            )
             for row in rows:
                 by_state[str(row[0])] = by_state.get(str(row[0]), 0) + int(row[1])
             if sum(int(r[1]) for r in rows) < COUNT_CHUNK:
@@ -562,11 +533,10 @@ class AlertStore:
         Each of them may or may not have been sent before the process died.
         """
         async with self.db.transaction() as conn:
-            cur = await conn.execute(
+            count = await conn.execute(
                 "UPDATE alert_deliveries SET state=? WHERE broadcast_id=? AND state=?",
                 (DeliveryState.PENDING.value, broadcast_id, DeliveryState.SENDING.value),
             )
-            count = int(cur.rowcount)
             if count:
                 await conn.execute(
                     "UPDATE alert_broadcasts SET resumed_inflight=resumed_inflight+? WHERE id=?",
@@ -577,12 +547,11 @@ class AlertStore:
     async def claim(self, broadcast_id: int, now: float, limit: int) -> list[DeliveryRow]:
         """Mark up to ``limit`` due pending rows as sending (committed) and return them."""
         async with self.db.transaction() as conn:
-            async with conn.execute(
+            rows = [DeliveryRow.model_validate(dict(r)) for r in await conn.fetch(
                 "SELECT broadcast_id, chat_id, is_group, locale, attempts FROM alert_deliveries "
                 "WHERE broadcast_id=? AND state=? AND not_before<=? LIMIT ?",
                 (broadcast_id, DeliveryState.PENDING.value, now, limit),
-            ) as cur:
-                rows = [DeliveryRow.model_validate(dict(r)) for r in await cur.fetchall()]
+            )]
             if rows:
                 await conn.executemany(
                     "UPDATE alert_deliveries SET state=? WHERE broadcast_id=? AND chat_id=?",
@@ -592,12 +561,11 @@ class AlertStore:
 
     async def next_due(self, broadcast_id: int) -> float | None:
         """Return the earliest not_before of the pending rows, or None if none are pending."""
-        async with self.db.conn.execute(
+        due = await self.db.fetchval(
             "SELECT MIN(not_before) FROM alert_deliveries WHERE broadcast_id=? AND state=?",
             (broadcast_id, DeliveryState.PENDING.value),
-        ) as cur:
-            row = await cur.fetchone()
-        return None if row is None or row[0] is None else float(row[0])
+        )
+        return None if due is None else float(due)
 
     async def record(self, outcomes: Iterable[Outcome], now: float) -> None:
         """Write a batch of send results; unsubscribe users and groups that blocked the bot."""
@@ -630,11 +598,10 @@ class AlertStore:
         """
         async with self.db.transaction() as conn:
             await self._migrate_group(conn, old_id, new_id, now)
-            async with conn.execute(
+            exists = await conn.fetchone(
                 "SELECT 1 FROM alert_deliveries WHERE broadcast_id=? AND chat_id=?",
                 (broadcast_id, new_id),
-            ) as cur:
-                exists = await cur.fetchone() is not None
+            ) is not None
             if exists:
                 await conn.execute(
                     "DELETE FROM alert_deliveries WHERE broadcast_id=? AND chat_id=?",
@@ -651,30 +618,29 @@ class AlertStore:
         return True
 
 
-async def _summary(conn: aiosqlite.Connection, broadcast_id: int) -> dict[str, int]:
+async def _summary(conn: Tx, broadcast_id: int) -> dict[str, int]:
     """Return the delivery figures already folded into a broadcast's summary."""
-    async with conn.execute(
+    summary = await conn.fetchval(
         "SELECT summary FROM alert_broadcasts WHERE id=?", (broadcast_id,)
-    ) as cur:
-        row = await cur.fetchone()
-    return {str(k): int(v) for k, v in json.loads(row[0]).items()} if row and row[0] else {}
+    )
+    return {str(k): int(v) for k, v in json.loads(summary).items()} if summary else {}
 
 
-def erase_user(conn: sqlite3.Connection, user_id: int) -> None:
+async def erase_user(conn: Tx, user_id: int) -> None:
     """Within /delete: alerts the user wrote keep their text but lose their author.
 
     Drafts that never went out are deleted; the subscription and the user's delivery rows go
     with the users row (foreign keys). A running broadcast stops editing its status message
     in the user's chat.
     """
-    conn.execute(
+    await conn.execute(
         "DELETE FROM alert_broadcasts WHERE author_id=? AND state IN (?,?)",
         (user_id, BroadcastState.DRAFT.value, BroadcastState.DISCARDED.value),
     )
-    conn.execute("UPDATE alert_broadcasts SET author_id=0 WHERE author_id=?", (user_id,))
-    conn.execute("UPDATE alert_broadcasts SET origin_chat=0 WHERE origin_chat=?", (user_id,))
-    conn.execute(
+    await conn.execute("UPDATE alert_broadcasts SET author_id=0 WHERE author_id=?", (user_id,))
+    await conn.execute("UPDATE alert_broadcasts SET origin_chat=0 WHERE origin_chat=?", (user_id,))
+    await conn.execute(
         "UPDATE alert_broadcasts SET status_chat=NULL, status_message=NULL WHERE status_chat=?",
         (user_id,),
     )
-    conn.execute("DELETE FROM alert_deliveries WHERE user_id=?", (user_id,))
+    await conn.execute("DELETE FROM alert_deliveries WHERE user_id=?", (user_id,))

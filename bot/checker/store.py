@@ -23,7 +23,7 @@ class ReportRow(BaseModel):
 
 
 class CheckerStore:
-    """SQLite access for the checker feature."""
+    """Database access for the checker feature."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -32,59 +32,54 @@ class CheckerStore:
                          signals: str, text: str | None) -> int:
         """Store a report (text already masked); return its id."""
         async with self.db.transaction() as conn:
-            cur = await conn.execute(
+            return int(await conn.fetchval(
                 "INSERT INTO checker_reports(user_id, at, verdict, kind, signals, text) "
-                "VALUES (?,?,?,?,?,?)", (user_id, now, verdict, kind, signals, text))
-            return int(cur.lastrowid or 0)
+                "VALUES (?,?,?,?,?,?) RETURNING id", (user_id, now, verdict, kind, signals, text)))
 
     async def open_reports(self, limit: int = 10) -> list[ReportRow]:
         """Return the oldest undecided reports."""
-        async with self.db.conn.execute(
+        return [ReportRow.model_validate(dict(r)) for r in await self.db.fetch(
             "SELECT * FROM checker_reports WHERE status='open' ORDER BY id LIMIT ?", (limit,)
-        ) as cur:
-            return [ReportRow.model_validate(dict(r)) for r in await cur.fetchall()]
+        )]
 
     async def get_report(self, report_id: int) -> ReportRow | None:
         """Return one report."""
-        async with self.db.conn.execute("SELECT * FROM checker_reports WHERE id=?",
-                                        (report_id,)) as cur:
-            row = await cur.fetchone()
+        row = await self.db.fetchone("SELECT * FROM checker_reports WHERE id=?", (report_id,))
         return ReportRow.model_validate(dict(row)) if row else None
 
     async def decide(self, report: ReportRow, scam: bool, admin: int, now: float) -> bool:
         """Mark a report; a confirmed scam with a text becomes a known example. False if done."""
         async with self.db.transaction() as conn:
-            cur = await conn.execute(
+            changed = await conn.execute(
                 "UPDATE checker_reports SET status=?, decided_by=?, decided_at=? "
                 "WHERE id=? AND status='open'",
                 ("scam" if scam else "not_scam", admin, now, report.id))
-            if cur.rowcount != 1:
+            if changed != 1:
                 return False
             if scam and report.text:
                 await conn.execute(
-                    "INSERT OR IGNORE INTO checker_examples(text, kind, added_at, report_id) "
-                    "VALUES (?,?,?,?)", (report.text, report.kind, now, report.id))
+                    "INSERT INTO checker_examples(text, kind, added_at, report_id) "
+                    "VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
+                    (report.text, report.kind, now, report.id))
         return True
 
     async def examples(self) -> list[str]:
         """Return the confirmed scam messages."""
-        async with self.db.conn.execute("SELECT text FROM checker_examples ORDER BY id") as cur:
-            return [str(r[0]) for r in await cur.fetchall()]
+        return [str(r[0]) for r in await self.db.fetch(
+            "SELECT text FROM checker_examples ORDER BY id")]
 
     async def export_user(self, user_id: int) -> dict[str, Any]:
         """The user's reports, for /export."""
-        async with self.db.conn.execute(
-            "SELECT id, at, verdict, kind, text, status FROM checker_reports WHERE user_id=?",
-            (user_id,)) as cur:
-            rows = [dict(r) for r in await cur.fetchall()]
+        rows = [dict(r) for r in await self.db.fetch(
+            "SELECT id, at, verdict, kind, text, status FROM checker_reports WHERE user_id=? "
+            "ORDER BY id", (user_id,))]
         return {"checker_reports": rows}
 
     async def guard_mode(self, chat_id: int) -> str | None:
         """Return a group's guard mode (warn, delete) or None when off."""
-        async with self.db.conn.execute("SELECT mode FROM checker_groups WHERE chat_id=?",
-                                        (chat_id,)) as cur:
-            row = await cur.fetchone()
-        return str(row[0]) if row else None
+        mode = await self.db.fetchval("SELECT mode FROM checker_groups WHERE chat_id=?",
+                                      (chat_id,))
+        return str(mode) if mode is not None else None
 
     async def set_guard(self, chat_id: int, mode: str | None, admin: int, now: float) -> None:
         """Turn a group's guard on (warn or delete) or off (None)."""

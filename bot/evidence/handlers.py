@@ -12,6 +12,7 @@ import functools
 import hashlib
 import io
 import logging
+from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -170,39 +172,72 @@ def evidence_of(svc: Services) -> Evidence:
     return value
 
 
-class _AwaitingText(filters.MessageFilter):
-    """Text that answers a claim-pack question (one indexed read on the loop thread)."""
+# PTB filters are synchronous and the store is not: a handler in this group, before every
+# feature's, reads what the two filters below need for a private message and keeps it here by
+# update id (one indexed read, only for the kind of message the filter is for).
+PEEK_GROUP = -10
+_PEEKS_KEPT = 1000
+
+
+@dataclass
+class _Peek:
+    """What the claim-pack filters know about one incoming message."""
+
+    awaiting_text: bool = False
+    can_file: bool = False
+
+
+class _Peeks:
+    """The reads made for recent updates, by update id (the newest _PEEKS_KEPT)."""
 
     def __init__(self, svc: Services, store: EvidenceStore) -> None:
-        super().__init__(name="AwaitingEvidenceText")
         self.svc = svc
         self.store = store
+        self.seen: OrderedDict[int, _Peek] = OrderedDict()
 
-    def filter(self, message: Message) -> bool:
-        user = message.from_user
-        if user is None:
-            return False
-        return self.store.awaiting_text(user.id, self.svc.now() - DRAFT_TTL_S)
+    async def read(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """Read what the filters will ask about this update, if it can concern them."""
+        message = update.message
+        if message is None or message.from_user is None or message.chat.type != "private":
+            return
+        user_id = message.from_user.id
+        peek = _Peek()
+        if message.text is not None and not message.text.startswith("/"):
+            peek.awaiting_text = await self.store.awaiting_text(
+                user_id, self.svc.now() - DRAFT_TTL_S)
+        if message.photo or message.document is not None:
+            peek.can_file = await self.store.can_file(user_id)
+        self.seen[update.update_id] = peek
+        while len(self.seen) > _PEEKS_KEPT:
+            self.seen.popitem(last=False)
 
 
-class _CanFile(filters.MessageFilter):
+class _AwaitingText(filters.UpdateFilter):
+    """Text that answers a claim-pack question (read beforehand by ``_Peeks``)."""
+
+    def __init__(self, peeks: _Peeks) -> None:
+        super().__init__(name="AwaitingEvidenceText")
+        self.peeks = peeks
+
+    def filter(self, update: Update) -> bool:
+        peek = self.peeks.seen.get(update.update_id)
+        return peek is not None and peek.awaiting_text
+
+
+class _CanFile(filters.UpdateFilter):
     """A message from a user whose current case takes evidence (consent and a plan).
 
     Anything else (no consent, no plan yet) falls through to the general fallback, which
     stores nothing either.
     """
 
-    def __init__(self, svc: Services) -> None:
+    def __init__(self, peeks: _Peeks) -> None:
         super().__init__(name="CanFileEvidence")
-        self.svc = svc
+        self.peeks = peeks
 
-    def filter(self, message: Message) -> bool:
-        user = message.from_user
-        if user is None:
-            return False
-        return bool(self.svc.db.fetch(
-            "SELECT 1 FROM users u JOIN cases c ON c.id=u.current_case WHERE u.user_id=? "
-            "AND u.consent_at IS NOT NULL AND c.verdict IS NOT NULL", (user.id,)))
+    def filter(self, update: Update) -> bool:
+        peek = self.peeks.seen.get(update.update_id)
+        return peek is not None and peek.can_file
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> Evidence:
@@ -217,11 +252,12 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> Evidence:
     app.add_handler(CommandHandler("evidence", evidence_command))
     app.add_handler(CommandHandler("report", report_command))
     app.add_handler(CallbackQueryHandler(button, pattern=PATTERN))
+    peeks = _Peeks(svc, feature.store)
+    app.add_handler(TypeHandler(Update, peeks.read), group=PEEK_GROUP)
     app.add_handler(MessageHandler(
-        private & fresh & (filters.PHOTO | filters.Document.ALL) & _CanFile(svc), upload))
+        private & fresh & (filters.PHOTO | filters.Document.ALL) & _CanFile(peeks), upload))
     app.add_handler(MessageHandler(
-        private & fresh & filters.TEXT & ~filters.COMMAND & _AwaitingText(svc, feature.store),
-        typed))
+        private & fresh & filters.TEXT & ~filters.COMMAND & _AwaitingText(peeks), typed))
     svc.hooks.export.append(feature.store.export_user)
 
     async def stop(_: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -292,22 +328,22 @@ def words(me: Who) -> Words:
 # ---- screens ---------------------------------------------------------------------------------
 
 
-def menu_screen(me: Who, case: CaseRow, store: EvidenceStore) -> Screen:
+async def menu_screen(me: Who, case: CaseRow, store: EvidenceStore) -> Screen:
     """The claim pack of a case: items with their files, missing items, counts, actions."""
-    files = store.files(case.id)
+    files = await store.files(case.id)
     items = _items(me, case)
     lines = []
     for n, (_, item) in enumerate(items, 1):
         count = sum(1 for f in files if f.item == item.id)
         lines.append(me.t("ev-menu-item", mark=mark(item.id in case.evidence_done), n=n,
                           item=me.t(item.text + "-short"), count=count))
-    txs = store.transactions(case.id)
+    txs = await store.transactions(case.id)
     total = sum((t.amount for t in txs), Decimal(0))
     parts = [
         me.t("ev-menu-title", case=case.id),
         "\n".join(lines),
         me.t("ev-menu-counts", files=len(files), txs=len(txs), total=format_amount(total),
-             contacts=len(store.contacts(case.id))),
+             contacts=len(await store.contacts(case.id))),
         me.t("ev-menu-hint"),
     ]
     rows: list[list[tuple[str, Callback]]] = [
@@ -330,9 +366,9 @@ def missing_text(me: Who, case: CaseRow) -> str:
     return me.t("ev-missing", items=me.t("doc-list-sep").join(missing))
 
 
-def tx_list_screen(me: Who, case: CaseRow, store: EvidenceStore) -> Screen:
+async def tx_list_screen(me: Who, case: CaseRow, store: EvidenceStore) -> Screen:
     """The transactions of a case, masked, with totals per channel and overall."""
-    txs = store.transactions(case.id)
+    txs = await store.transactions(case.id)
     t = words(me)
     parts = [me.t("ev-tx-title", case=case.id)]
     if not txs:
@@ -431,7 +467,7 @@ def ask_screen(me: Who, case_id: int, field: str) -> Screen:
     return Screen(me.t(ASK_KEYS[field]), kb([[*extra, cancel]]))
 
 
-def contacts_screen(me: Who, case: CaseRow, snap: Snapshot) -> Screen:
+async def contacts_screen(me: Who, case: CaseRow, snap: Snapshot) -> Screen:
     """The contact log (typed lines and follow-up answers) with delete buttons."""
     t = words(me)
     parts = [me.t("ev-contacts-title", case=case.id)]
@@ -442,7 +478,7 @@ def contacts_screen(me: Who, case: CaseRow, snap: Snapshot) -> Screen:
     store = evidence_of(me.svc).store
     rows: list[list[tuple[str, Callback]]] = [
         [(me.t("ev-btn-delete-contact", n=n, at=c.at), ContactMenu(case=case.id, a="d", n=c.id))]
-        for n, c in enumerate(store.contacts(case.id), 1)
+        for n, c in enumerate(await store.contacts(case.id), 1)
     ]
     rows.append([(me.t("ev-btn-add-contact"), ContactMenu(case=case.id, a="a")),
                  (me.t("ev-btn-back"), EvidenceMenu(case=case.id))])
@@ -461,7 +497,7 @@ async def evidence_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if case is None:
         await send(update, context, _no_case_screen(me))
         return
-    await send(update, context, menu_screen(me, case, evidence_of(me.svc).store))
+    await send(update, context, await menu_screen(me, case, evidence_of(me.svc).store))
 
 
 async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -594,7 +630,7 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     feature = evidence_of(me.svc)
     store = feature.store
-    same = store.find_duplicate(case.id, incoming.file_unique_id)
+    same = await store.find_duplicate(case.id, incoming.file_unique_id)
     if same is not None:
         await send(update, context, _duplicate_screen(me, case, same))
         return
@@ -614,7 +650,7 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _status(status, Screen(me.t("ev-wrong-type")))
         return
     digest = hashlib.sha256(data).hexdigest()
-    same = store.find_duplicate(case.id, incoming.file_unique_id, digest)
+    same = await store.find_duplicate(case.id, incoming.file_unique_id, digest)
     if same is not None:
         await _status(status, _duplicate_screen(me, case, same))
         return
@@ -640,7 +676,7 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             note_dropped = True
         else:
             note = message.caption.strip()[:MAX_NOTE] or None
-    state = store.state(me.user.id)
+    state = await store.state(me.user.id)
     applicable = {item.id for _, item in _items(me, case)}
     item = None
     if (state is not None and state.case_id == case.id and state.upload_item in applicable
@@ -706,7 +742,7 @@ async def typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if me is None or message is None or message.text is None:
         return
     store = evidence_of(me.svc).store
-    state = store.state(me.user.id)
+    state = await store.state(me.user.id)
     case = await _case(me)
     if (state is None or state.draft_kind is None or state.draft_field is None or case is None
             or case.id != state.case_id):
@@ -766,7 +802,7 @@ async def _advance(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who, 
         await store.set_draft(me.user.id, case.id, None, None, None, {}, now)
         snap = await _snap(me, case)
         await send(update, context, Screen(me.t("ev-contact-saved")))
-        await send(update, context, contacts_screen(me, case, snap))
+        await send(update, context, await contacts_screen(me, case, snap))
         return
     await store.set_draft(me.user.id, case.id, kind, state.draft_target,
                           nxt, data, now)
@@ -814,10 +850,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
     case_id: int | None = getattr(data, "case", None)
     f: EvidenceFile | None = None
     if isinstance(data, FileUnder | ProposalAction):
-        f = store.get_file(data.f)
+        f = await store.get_file(data.f)
         case_id = f.case_id if f else None
     elif isinstance(data, TxAction):
-        tx = store.get_tx(data.tx)
+        tx = await store.get_tx(data.tx)
         case_id = tx.case_id if tx else None
     case = await _own_case(me, case_id) if case_id else None
     if case is None:
@@ -825,7 +861,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
         return
     if isinstance(data, EvidenceMenu):
         await query.answer()
-        await edit(query, menu_screen(me, case, store))
+        await edit(query, await menu_screen(me, case, store))
     elif isinstance(data, PickItem):
         await on_pick_item(me, query, case, data)
     elif isinstance(data, FileUnder):
@@ -899,7 +935,7 @@ async def on_proposal(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Wh
                             channel=Channel(values["channel"]), file=f.id, now=now)
         await query.answer(me.t("tick-saved"))
         await edit(query, Screen(me.t("ev-tx-saved")))
-        await send(update, context, tx_list_screen(me, case, store))
+        await send(update, context, await tx_list_screen(me, case, store))
         return
     # Correct (or confirm with fields missing): the proposal becomes the entry being typed.
     values["_file"] = f.id
@@ -928,10 +964,10 @@ async def on_tx_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who
     store = evidence_of(me.svc).store
     if data.a == "l":
         await query.answer()
-        await edit(query, tx_list_screen(me, case, store))
+        await edit(query, await tx_list_screen(me, case, store))
         return
     if data.a == "s":
-        txs = store.transactions(case.id)
+        txs = await store.transactions(case.id)
         if not txs:
             await query.answer(me.t("button-stale"), show_alert=True)
             return
@@ -944,7 +980,7 @@ async def on_tx_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who
                                      said=str(said) if said is not None else "",
                                      total=str(total))
         await query.answer(me.t("tick-saved"))
-        await edit(query, tx_list_screen(me, case, store))
+        await edit(query, await tx_list_screen(me, case, store))
         return
     await store.set_draft(me.user.id, case.id, DraftKind.TX, None, "order", {}, me.svc.now())
     await query.answer()
@@ -955,7 +991,7 @@ async def on_tx_action(update: Update, context: ContextTypes.DEFAULT_TYPE, me: W
                        query: CallbackQuery, case: CaseRow, data: TxAction) -> None:
     """Show, edit a field of, or delete one transaction."""
     store = evidence_of(me.svc).store
-    tx = store.get_tx(data.tx)
+    tx = await store.get_tx(data.tx)
     if tx is None:
         await query.answer(me.t("button-stale"), show_alert=True)
         return
@@ -981,7 +1017,7 @@ async def on_tx_action(update: Update, context: ContextTypes.DEFAULT_TYPE, me: W
     elif data.a == "y":
         await store.delete_tx(tx.id, case.id)
         await query.answer(me.t("ev-tx-deleted"))
-        await edit(query, tx_list_screen(me, case, store))
+        await edit(query, await tx_list_screen(me, case, store))
     else:
         field = FIELD_CODES[data.a]
         values["_editing"] = field
@@ -996,7 +1032,7 @@ async def on_draft(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
                    data: DraftAction | DraftChannel) -> None:
     """Handle save, cancel, field re-asks, skips and channel choices of the entry."""
     store = evidence_of(me.svc).store
-    state = store.state(me.user.id)
+    state = await store.state(me.user.id)
     if state is None or state.draft_kind is None or state.case_id != case.id:
         await query.answer(me.t("button-stale"), show_alert=True)
         return
@@ -1042,7 +1078,7 @@ async def on_draft(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
         await store.set_draft(me.user.id, case.id, None, None, None, {}, now)
         await query.answer(me.t("tick-saved"))
         await edit(query, Screen(me.t("ev-tx-saved")))
-        await send(update, context, tx_list_screen(me, case, store))
+        await send(update, context, await tx_list_screen(me, case, store))
         return
     field = FIELD_CODES[data.a]
     values["_editing"] = field
@@ -1067,7 +1103,7 @@ async def on_contact_menu(update: Update, context: ContextTypes.DEFAULT_TYPE, me
         await query.answer(me.t("button-stale"), show_alert=True)
         return
     await query.answer()
-    await edit(query, contacts_screen(me, case, await _snap(me, case)))
+    await edit(query, await contacts_screen(me, case, await _snap(me, case)))
 
 
 button = parsed_button(on_button)

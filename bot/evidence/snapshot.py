@@ -119,7 +119,7 @@ async def take_snapshot(
             if option is not None:
                 answers[step_id] = option.label
     events = await store.events(case.id)
-    files = evidence.files(case.id)
+    files = await evidence.files(case.id)
     images: dict[int, bytes] = {}
     if fetch is not None:
         for f in files:
@@ -147,8 +147,8 @@ async def take_snapshot(
         items=tuple(ItemLine(it.id, it.text + "-short", it.id in case.evidence_done)
                     for it in items_for(flow.evidence, facts)),
         files=tuple(files),
-        transactions=tuple(evidence.transactions(case.id)),
-        log=_log(evidence.contacts(case.id), events, fmt),
+        transactions=tuple(await evidence.transactions(case.id)),
+        log=_log(await evidence.contacts(case.id), events, fmt),
         escalations=tuple(it.id for it in items_for(flow.escalation, facts)
                           if it.id in DRAFT_CHANNELS),
         escalated=escalated,

@@ -1,9 +1,8 @@
-"""Claim-pack rows in SQLite; every write is one transaction, committed before it returns."""
+"""Claim-pack rows; every write is one transaction, committed before it returns."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -20,23 +19,23 @@ from bot.evidence.model import (
     Transaction,
 )
 from bot.store.cases import INSERT_EVENT, event_params
-from bot.store.db import Database
+from bot.store.db import Database, Tx
 
 
 def _json(value: Mapping[str, Any]) -> str:
     return json.dumps(dict(value), ensure_ascii=False, separators=(",", ":"))
 
 
-def tick_item(conn: sqlite3.Connection, case_id: int, item: str, now: float) -> bool:
+async def tick_item(tx: Tx, case_id: int, item: str, now: float) -> bool:
     """Add an item to a case's ticked evidence (with a history line); False if it was ticked."""
-    row = conn.execute("SELECT evidence_done FROM cases WHERE id=?", (case_id,)).fetchone()
+    row = await tx.fetchone("SELECT evidence_done FROM cases WHERE id=?", (case_id,))
     done: list[str] = json.loads(row[0]) if row else []
     if row is None or item in done:
         return False
     done.append(item)
-    conn.execute("UPDATE cases SET evidence_done=?, updated_at=? WHERE id=?",
-                 (json.dumps(done, separators=(",", ":")), now, case_id))
-    conn.execute(INSERT_EVENT, event_params(case_id, now, "evidence_filed", {"item": item}))
+    await tx.execute("UPDATE cases SET evidence_done=?, updated_at=? WHERE id=?",
+                     (json.dumps(done, separators=(",", ":")), now, case_id))
+    await tx.execute(INSERT_EVENT, event_params(case_id, now, "evidence_filed", {"item": item}))
     return True
 
 
@@ -47,10 +46,10 @@ class EvidenceStore:
         self.db = db
 
     # files ---------------------------------------------------------------------------------
-    def find_duplicate(self, case_id: int, file_unique_id: str,
-                       sha256: str | None = None) -> EvidenceFile | None:
+    async def find_duplicate(self, case_id: int, file_unique_id: str,
+                             sha256: str | None = None) -> EvidenceFile | None:
         """Return the filed copy of a file (same Telegram file or same bytes), if any."""
-        rows = self.db.fetch(
+        rows = await self.db.fetch(
             "SELECT * FROM evidence_files WHERE case_id=? AND (file_unique_id=? OR sha256=?) "
             "ORDER BY id LIMIT 1", (case_id, file_unique_id, sha256 or ""))
         return EvidenceFile.model_validate(dict(rows[0])) if rows else None
@@ -62,47 +61,46 @@ class EvidenceStore:
         """File a new piece of evidence (ticking its item when one is given)."""
         prop = proposal.model_dump_json() if proposal is not None else None
 
-        def add(conn: sqlite3.Connection) -> int:
-            cur = conn.execute(
+        async def add(tx: Tx) -> int:
+            new = int(await tx.fetchval(
                 "INSERT INTO evidence_files(case_id, item, kind, file_id, file_unique_id, "
                 "file_name, mime, size, sha256, note, proposal, received_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
                 (case_id, item, kind.value, file_id, file_unique_id, file_name, mime, size,
-                 sha256, note, prop, now))
+                 sha256, note, prop, now)))
             if item is not None:
-                tick_item(conn, case_id, item, now)
-            return int(cur.lastrowid or 0)
+                await tick_item(tx, case_id, item, now)
+            return new
 
         file_row = await self.db.write(add)
-        got = self.get_file(file_row)
+        got = await self.get_file(file_row)
         assert got is not None
         return got
 
-    def get_file(self, file_row: int) -> EvidenceFile | None:
+    async def get_file(self, file_row: int) -> EvidenceFile | None:
         """Return one filed file."""
-        rows = self.db.fetch("SELECT * FROM evidence_files WHERE id=?", (file_row,))
+        rows = await self.db.fetch("SELECT * FROM evidence_files WHERE id=?", (file_row,))
         return EvidenceFile.model_validate(dict(rows[0])) if rows else None
 
-    def files(self, case_id: int) -> list[EvidenceFile]:
+    async def files(self, case_id: int) -> list[EvidenceFile]:
         """Return a case's files, oldest first."""
-        rows = self.db.fetch("SELECT * FROM evidence_files WHERE case_id=? ORDER BY id",
+        rows = await self.db.fetch("SELECT * FROM evidence_files WHERE case_id=? ORDER BY id",
                              (case_id,))
         return [EvidenceFile.model_validate(dict(r)) for r in rows]
 
     async def file_under(self, file_row: int, case_id: int, item: str, now: float) -> None:
         """Put a file under an item and tick the item."""
 
-        def move(conn: sqlite3.Connection) -> None:
-            conn.execute("UPDATE evidence_files SET item=? WHERE id=? AND case_id=?",
-                         (item, file_row, case_id))
-            tick_item(conn, case_id, item, now)
+        async def move(tx: Tx) -> None:
+            await tx.execute("UPDATE evidence_files SET item=? WHERE id=? AND case_id=?",
+                             (item, file_row, case_id))
+            await tick_item(tx, case_id, item, now)
 
         await self.db.write(move)
 
     async def drop_proposal(self, file_row: int) -> None:
         """Forget the transaction read from a file (confirmed or discarded)."""
-        await self.db.write(lambda conn: conn.execute(
-            "UPDATE evidence_files SET proposal=NULL WHERE id=?", (file_row,)))
+        await self.db.execute("UPDATE evidence_files SET proposal=NULL WHERE id=?", (file_row,))
 
     # transactions --------------------------------------------------------------------------
     async def save_tx(self, case_id: int, target: int | None, *, order_no: str, at: str,
@@ -110,113 +108,115 @@ class EvidenceStore:
                       now: float) -> int:
         """Add a transaction (target None) or update one; drop the proposal it came from."""
 
-        def save(conn: sqlite3.Connection) -> int:
+        async def save(conn: Tx) -> int:
             if target is None:
-                cur = conn.execute(
+                tx = int(await conn.fetchval(
                     "INSERT INTO evidence_transactions(case_id, order_no, at, amount, channel, "
-                    "file, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
-                    (case_id, order_no, at, str(amount), channel.value, file, now, now))
-                tx = int(cur.lastrowid or 0)
+                    "file, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id",
+                    (case_id, order_no, at, str(amount), channel.value, file, now, now)))
             else:
-                conn.execute(
+                await conn.execute(
                     "UPDATE evidence_transactions SET order_no=?, at=?, amount=?, channel=?, "
                     "updated_at=? WHERE id=? AND case_id=?",
                     (order_no, at, str(amount), channel.value, now, target, case_id))
                 tx = target
             if file is not None:
-                conn.execute("UPDATE evidence_files SET proposal=NULL WHERE id=?", (file,))
+                await conn.execute("UPDATE evidence_files SET proposal=NULL WHERE id=?", (file,))
             return tx
 
         return await self.db.write(save)
 
-    def get_tx(self, tx: int) -> Transaction | None:
+    async def get_tx(self, tx: int) -> Transaction | None:
         """Return one transaction."""
-        rows = self.db.fetch("SELECT * FROM evidence_transactions WHERE id=?", (tx,))
+        rows = await self.db.fetch("SELECT * FROM evidence_transactions WHERE id=?", (tx,))
         return Transaction.model_validate(dict(rows[0])) if rows else None
 
-    def transactions(self, case_id: int) -> list[Transaction]:
+    async def transactions(self, case_id: int) -> list[Transaction]:
         """Return a case's transactions in time order."""
-        rows = self.db.fetch(
+        rows = await self.db.fetch(
             "SELECT * FROM evidence_transactions WHERE case_id=? ORDER BY at, id", (case_id,))
         return [Transaction.model_validate(dict(r)) for r in rows]
 
     async def delete_tx(self, tx: int, case_id: int) -> bool:
         """Delete a transaction of a case."""
-        return await self.db.write(lambda conn: conn.execute(
+        return await self.db.execute(
             "DELETE FROM evidence_transactions WHERE id=? AND case_id=?", (tx, case_id)
-        ).rowcount > 0)
+        ) > 0
 
     # contacts ------------------------------------------------------------------------------
     async def add_contact(self, case_id: int, *, at: str, channel: ContactChannel,
                           ref: str | None, note: str | None, now: float) -> int:
         """Add a line to the contact log."""
 
-        def add(conn: sqlite3.Connection) -> int:
-            cur = conn.execute(
-                "INSERT INTO evidence_contacts(case_id, at, channel, ref, note, created_at) "
-                "VALUES (?,?,?,?,?,?)", (case_id, at, channel.value, ref, note, now))
-            return int(cur.lastrowid or 0)
+        return int(await self.db.write(lambda tx: tx.fetchval(
+            "INSERT INTO evidence_contacts(case_id, at, channel, ref, note, created_at) "
+            "VALUES (?,?,?,?,?,?) RETURNING id", (case_id, at, channel.value, ref, note, now))))
 
-        return await self.db.write(add)
-
-    def contacts(self, case_id: int) -> list[Contact]:
+    async def contacts(self, case_id: int) -> list[Contact]:
         """Return a case's contact log in date order."""
-        rows = self.db.fetch(
+        rows = await self.db.fetch(
             "SELECT * FROM evidence_contacts WHERE case_id=? ORDER BY at, id", (case_id,))
         return [Contact.model_validate(dict(r)) for r in rows]
 
     async def delete_contact(self, contact: int, case_id: int) -> bool:
         """Delete a contact-log line of a case."""
-        return await self.db.write(lambda conn: conn.execute(
+        return await self.db.execute(
             "DELETE FROM evidence_contacts WHERE id=? AND case_id=?", (contact, case_id)
-        ).rowcount > 0)
+        ) > 0
 
     # input state ---------------------------------------------------------------------------
-    def state(self, user_id: int) -> State | None:
+    async def state(self, user_id: int) -> State | None:
         """Return what a user is entering, if anything."""
-        rows = self.db.fetch("SELECT * FROM evidence_state WHERE user_id=?", (user_id,))
+        rows = await self.db.fetch("SELECT * FROM evidence_state WHERE user_id=?", (user_id,))
         return State.model_validate(dict(rows[0])) if rows else None
 
     async def set_upload_item(self, user_id: int, case_id: int, item: str | None,
                               now: float) -> None:
         """Make uploads go under ``item`` (None: ask for each file)."""
-        await self.db.write(lambda conn: conn.execute(
+        await self.db.execute(
             "INSERT INTO evidence_state(user_id, case_id, upload_item, upload_at, updated_at) "
             "VALUES (?,?,?,?,?) ON CONFLICT(user_id) DO UPDATE SET case_id=excluded.case_id, "
             "upload_item=excluded.upload_item, upload_at=excluded.upload_at, "
             "updated_at=excluded.updated_at",
-            (user_id, case_id, item, now, now)))
+            (user_id, case_id, item, now, now))
 
     async def set_draft(self, user_id: int, case_id: int, kind: DraftKind | None,
                         target: int | None, field: str | None, data: Mapping[str, Any],
                         now: float) -> None:
         """Store the entry being typed (kind None clears it)."""
-        await self.db.write(lambda conn: conn.execute(
+        await self.db.execute(
             "INSERT INTO evidence_state(user_id, case_id, draft_kind, draft_target, "
             "draft_field, draft_data, updated_at) VALUES (?,?,?,?,?,?,?) "
             "ON CONFLICT(user_id) DO UPDATE SET case_id=excluded.case_id, "
             "draft_kind=excluded.draft_kind, draft_target=excluded.draft_target, "
             "draft_field=excluded.draft_field, draft_data=excluded.draft_data, "
             "updated_at=excluded.updated_at",
-            (user_id, case_id, kind.value if kind else None, target, field, _json(data), now)))
+            (user_id, case_id, kind.value if kind else None, target, field, _json(data), now))
 
-    def awaiting_text(self, user_id: int, since: float) -> bool:
+    async def awaiting_text(self, user_id: int, since: float) -> bool:
         """Tell whether the user's next text answers a claim-pack question (one index seek)."""
         # Only for the user's current case: after /new the next text belongs to the triage.
-        rows = self.db.fetch(
+        rows = await self.db.fetch(
             "SELECT 1 FROM evidence_state s JOIN users u ON u.user_id=s.user_id "
             "AND u.current_case=s.case_id WHERE s.user_id=? AND s.draft_field IS NOT NULL "
             "AND s.updated_at>=?", (user_id, since))
         return bool(rows)
 
+    async def can_file(self, user_id: int) -> bool:
+        """Tell whether the user's current case takes evidence (consent and a plan)."""
+        return bool(await self.db.fetch(
+            "SELECT 1 FROM users u JOIN cases c ON c.id=u.current_case WHERE u.user_id=? "
+            "AND u.consent_at IS NOT NULL AND c.verdict IS NOT NULL", (user_id,)))
+
     # data rights ---------------------------------------------------------------------------
     async def export_user(self, user_id: int) -> dict[str, Any]:
         """Return a user's claim-pack rows for /export."""
         out: dict[str, Any] = {"evidence_files": [], "transactions": [], "contacts": []}
-        for (case_id,) in self.db.fetch("SELECT id FROM cases WHERE user_id=? ORDER BY id",
-                                        (user_id,)):
-            out["evidence_files"] += [f.model_dump(mode="json") for f in self.files(case_id)]
+        for (case_id,) in await self.db.fetch("SELECT id FROM cases WHERE user_id=? ORDER BY id",
+                                              (user_id,)):
+            out["evidence_files"] += [f.model_dump(mode="json")
+                                      for f in await self.files(case_id)]
             out["transactions"] += [t.model_dump(mode="json")
-                                    for t in self.transactions(case_id)]
-            out["contacts"] += [c.model_dump(mode="json") for c in self.contacts(case_id)]
+                                    for t in await self.transactions(case_id)]
+            out["contacts"] += [c.model_dump(mode="json") for c in await self.contacts(case_id)]
         return out

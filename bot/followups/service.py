@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import aiosqlite
 from telegram import InlineKeyboardMarkup
 
 from bot.engine.schema import Item
@@ -18,6 +17,7 @@ from bot.followups.store import FollowupRow, FollowupStore, Pause, State
 from bot.handlers.views import STATUS_KEYS, Screen, Views, kb
 from bot.services import Services
 from bot.store.cases import CaseRow, CaseStatus
+from bot.store.db import Tx
 
 EXTRAS_KEY = "followups"
 
@@ -74,7 +74,7 @@ class Followups:
         if earliest is not None:
             self.scheduler.arm(earliest)
 
-    async def _fire(self, conn: aiosqlite.Connection, case: CaseRow, trigger: Trigger,
+    async def _fire(self, conn: Tx, case: CaseRow, trigger: Trigger,
                     now: float) -> float | None:
         """Cancel and schedule what a trigger says; return the earliest new due time."""
         await self.store.cancel(conn, case.id,
@@ -195,7 +195,7 @@ class Followups:
             self.scheduler.arm(earliest)
         return True
 
-    async def _record(self, conn: aiosqlite.Connection, case: CaseRow, action: Action,
+    async def _record(self, conn: Tx, case: CaseRow, action: Action,
                       now: float) -> float | None:
         """Apply a claim or JD-answer fact to a case; return the earliest new reminder."""
         st = self.store

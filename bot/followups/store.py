@@ -1,4 +1,4 @@
-"""Follow-up rows in SQLite: claim, record, cancel, pause; every write in one transaction."""
+"""Follow-up rows: claim, record, cancel, pause; every write in one transaction."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any
 
-import aiosqlite
 from pydantic import BaseModel
 
 from bot.store.cases import INSERT_EVENT, CaseStatus, event_params
-from bot.store.db import Database
+from bot.store.db import Database, Row, Tx
 
 
 class State(StrEnum):
@@ -53,7 +52,7 @@ class Pause(StrEnum):
     BLOCKED = "blocked"
 
 
-def _row(row: aiosqlite.Row | None) -> FollowupRow | None:
+def _row(row: Row | None) -> FollowupRow | None:
     return FollowupRow.model_validate(dict(row)) if row else None
 
 
@@ -66,26 +65,20 @@ class FollowupStore:
     # -- reads ---------------------------------------------------------------------------
     async def export_user(self, user_id: int) -> dict[str, Any]:
         """Return a user's reminders for /export."""
-        async with self.db.conn.execute(
+        rows = await self.db.fetch(
             "SELECT * FROM followups WHERE user_id=? ORDER BY id", (user_id,)
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return {"followups": [FollowupRow.model_validate(dict(r)).model_dump(mode="json")
                               for r in rows]}
 
     async def get(self, followup_id: int) -> FollowupRow | None:
         """Return one reminder."""
-        async with self.db.conn.execute("SELECT * FROM followups WHERE id=?",
-                                        (followup_id,)) as cur:
-            return _row(await cur.fetchone())
+        return _row(await self.db.fetchone("SELECT * FROM followups WHERE id=?", (followup_id,)))
 
     async def next_due(self) -> float | None:
         """Return the earliest due time of a pending reminder (one index seek)."""
-        async with self.db.conn.execute(
-            "SELECT MIN(due_at) FROM followups WHERE state='pending'"
-        ) as cur:
-            row = await cur.fetchone()
-        return float(row[0]) if row and row[0] is not None else None
+        due = await self.db.fetchval("SELECT MIN(due_at) FROM followups WHERE state='pending'")
+        return float(due) if due is not None else None
 
     async def of_case(self, case_id: int, states: Iterable[State] = ()) -> list[FollowupRow]:
         """Return a case's reminders (optionally in some states), by due time."""
@@ -93,38 +86,34 @@ class FollowupStore:
         sql = "SELECT * FROM followups WHERE case_id=?"
         if wanted:
             sql += f" AND state IN ({','.join('?' * len(wanted))})"
-        async with self.db.conn.execute(sql + " ORDER BY due_at, id",
-                                        (case_id, *wanted)) as cur:
-            rows = await cur.fetchall()
+        rows = await self.db.fetch(sql + " ORDER BY due_at, id", (case_id, *wanted))
         return [FollowupRow.model_validate(dict(r)) for r in rows]
 
     async def pause_reason(self, case_id: int) -> Pause | None:
         """Return why a case's reminders are paused, or None."""
-        async with self.db.conn.execute("SELECT reason FROM followup_pauses WHERE case_id=?",
-                                        (case_id,)) as cur:
-            row = await cur.fetchone()
-        return Pause(row[0]) if row else None
+        reason = await self.db.fetchval("SELECT reason FROM followup_pauses WHERE case_id=?",
+                                        (case_id,))
+        return Pause(reason) if reason is not None else None
 
     # -- the sender ----------------------------------------------------------------------
     async def claim_due(self, now: float, until: float) -> FollowupRow | None:
         """Mark the earliest reminder due by ``until`` as being sent and return it."""
-        async with self.db.transaction() as conn, conn.execute(
-            "UPDATE followups SET state='sending', claimed_at=?, attempts=attempts+1 "
-            "WHERE id=(SELECT id FROM followups WHERE state='pending' AND due_at<=? "
-            "ORDER BY due_at LIMIT 1) RETURNING *",
-            (now, until),
-        ) as cur:
-            row = await cur.fetchone()
-            return _row(row)
+        async with self.db.transaction() as conn:
+            return _row(await conn.fetchone(
+                "UPDATE followups SET state='sending', claimed_at=?, attempts=attempts+1 "
+                "WHERE id=(SELECT id FROM followups WHERE state='pending' AND due_at<=? "
+                "ORDER BY due_at LIMIT 1) RETURNING *",
+                (now, until),
+            ))
 
     async def finish(self, followup_id: int, state: State, now: float, *,
                      message_id: int | None = None, error: str | None = None) -> None:
         """Record what happened to a claimed reminder."""
         async with self.db.transaction() as conn:
             await conn.execute(
-                "UPDATE followups SET state=?, sent_at=CASE WHEN ?='sent' THEN ? END, "
-                "message_id=?, error=? WHERE id=?",
-                (state.value, state.value, now, message_id, error, followup_id),
+                "UPDATE followups SET state=?, sent_at=?, message_id=?, error=? WHERE id=?",
+                (state.value, now if state is State.SENT else None, message_id, error,
+                 followup_id),
             )
 
     async def retry_at(self, followup_id: int, due_at: float, error: str) -> None:
@@ -142,11 +131,10 @@ class FollowupStore:
         duplicate); the same question is asked again at ``snooze_due`` instead (no loss).
         """
         async with self.db.transaction() as conn:
-            async with conn.execute(
+            rows = [FollowupRow.model_validate(dict(r)) for r in await conn.fetch(
                 "UPDATE followups SET state='interrupted', error='process stopped while sending' "
                 "WHERE state='sending' RETURNING *"
-            ) as cur:
-                rows = [FollowupRow.model_validate(dict(r)) for r in await cur.fetchall()]
+            )]
             for row in rows:
                 await _insert(conn, row.case_id, row.user_id, row.step, snooze_due, now)
         return rows
@@ -158,19 +146,19 @@ class FollowupStore:
                 "UPDATE followups SET state='paused', error=? WHERE id=?", (error, followup_id)
             )
             await conn.execute(
-                "INSERT INTO followup_pauses(case_id, at, reason) SELECT DISTINCT case_id, ?, ? "
+                "INSERT INTO followup_pauses(case_id, at, reason) "
+                "SELECT DISTINCT case_id, CAST(? AS DOUBLE PRECISION), CAST(? AS TEXT) "
                 "FROM followups WHERE user_id=? AND state IN ('pending','paused') "
                 "ON CONFLICT(case_id) DO UPDATE SET reason=excluded.reason, at=excluded.at",
                 (now, Pause.BLOCKED.value, user_id),
             )
-            cur = await conn.execute(
+            return await conn.execute(
                 "UPDATE followups SET state='paused' WHERE user_id=? AND state='pending'",
                 (user_id,),
             )
-            return int(cur.rowcount)
 
     # -- case changes (used inside a transaction by the ladder) --------------------------
-    async def pause(self, conn: aiosqlite.Connection, case_id: int, reason: Pause,
+    async def pause(self, conn: Tx, case_id: int, reason: Pause,
                     now: float) -> None:
         """Pause a case's pending reminders."""
         await conn.execute(
@@ -182,16 +170,17 @@ class FollowupStore:
             "UPDATE followups SET state='paused' WHERE case_id=? AND state='pending'", (case_id,)
         )
 
-    async def resume(self, conn: aiosqlite.Connection, case_id: int, now: float) -> None:
+    async def resume(self, conn: Tx, case_id: int, now: float) -> None:
         """Resume a case's paused reminders; overdue ones fall due now."""
         await conn.execute("DELETE FROM followup_pauses WHERE case_id=?", (case_id,))
         await conn.execute(
-            "UPDATE followups SET state='pending', due_at=MAX(due_at, ?) "
+            "UPDATE followups SET state='pending', "
+            "due_at=CASE WHEN due_at < ? THEN ? ELSE due_at END "
             "WHERE case_id=? AND state='paused'",
-            (now, case_id),
+            (now, now, case_id),
         )
 
-    async def cancel(self, conn: aiosqlite.Connection, case_id: int,
+    async def cancel(self, conn: Tx, case_id: int,
                      steps: Iterable[str] | None = None) -> None:
         """Cancel a case's pending or paused reminders (of some steps, or all)."""
         sql = "UPDATE followups SET state='cancelled' WHERE case_id=? " \
@@ -205,12 +194,12 @@ class FollowupStore:
             params += names
         await conn.execute(sql, params)
 
-    async def schedule(self, conn: aiosqlite.Connection, case_id: int, user_id: int, step: str,
+    async def schedule(self, conn: Tx, case_id: int, user_id: int, step: str,
                        due_at: float, now: float) -> None:
         """Insert a reminder (paused if the case's reminders are paused)."""
         await _insert(conn, case_id, user_id, step, due_at, now)
 
-    async def answer(self, conn: aiosqlite.Connection, followup_id: int, answer: str,
+    async def answer(self, conn: Tx, followup_id: int, answer: str,
                      now: float) -> bool:
         """Record the answer to a sent reminder; False when it was already answered.
 
@@ -218,16 +207,16 @@ class FollowupStore:
         (pending) or runs (sending): an answer to that copy counts, and a waiting retry is
         dropped, since the user has the reminder.
         """
-        cur = await conn.execute(
+        changed = await conn.execute(
             "UPDATE followups SET answer=?, answered_at=?, "
             "state=CASE WHEN state='pending' THEN 'sent' ELSE state END "
             "WHERE id=? AND answer IS NULL "
             "AND (state='sent' OR (state IN ('pending', 'sending') AND attempts>0))",
             (answer, now, followup_id),
         )
-        return cur.rowcount == 1
+        return changed == 1
 
-    async def set_status(self, conn: aiosqlite.Connection, case_id: int, status: CaseStatus,
+    async def set_status(self, conn: Tx, case_id: int, status: CaseStatus,
                          now: float, *, emergency_done: list[str] | None = None) -> None:
         """Change a case's status (closing it sets closed_at)."""
         closed = now if status is CaseStatus.CLOSED else None
@@ -242,13 +231,13 @@ class FollowupStore:
                 (json.dumps(emergency_done, separators=(",", ":")), case_id),
             )
 
-    async def event(self, conn: aiosqlite.Connection, case_id: int, kind: str, now: float,
+    async def event(self, conn: Tx, case_id: int, kind: str, now: float,
                     **data: str | int) -> None:
         """Append a history line to a case."""
         await conn.execute(INSERT_EVENT, event_params(case_id, now, kind, data))
 
 
-async def _insert(conn: aiosqlite.Connection, case_id: int, user_id: int, step: str,
+async def _insert(conn: Tx, case_id: int, user_id: int, step: str,
                   due_at: float, now: float) -> None:
     await conn.execute(
         "INSERT INTO followups(case_id, user_id, step, due_at, state, created_at) "

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.engine.walker import Answers
-from bot.store.db import Database
+from bot.store.db import Database, Tx
 
 # Where "amount known / not sure" is kept among a case's answers (step ids never start with _).
 AMOUNT_KEY = "_amount"
@@ -136,7 +135,7 @@ def event_params(case_id: int, now: float, kind: str,
 
 
 # Run inside /delete's transaction with the user's id: remove or anonymise a feature's rows.
-Eraser = Callable[[sqlite3.Connection, int], None]
+Eraser = Callable[[Tx, int], Awaitable[None]]
 # Retention of a feature's own rows: (closed_before, idle_before) -> rows handled.
 Purger = Callable[[float, float], Awaitable[int]]
 
@@ -170,7 +169,7 @@ class PurgeResult:
 
 
 class Store:
-    """Case storage on SQLite; every write is committed before the method returns."""
+    """Case storage (SQLite or PostgreSQL); every write is committed before the method returns."""
 
     purge_batch = PURGE_BATCH
     purge_pause = PURGE_PAUSE_S
@@ -180,8 +179,8 @@ class Store:
         self.privacy = Privacy()
 
     async def _fetch(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
-        """Run a small indexed read inline (see Database.run)."""
-        return self.db.fetch(sql, params)
+        """Run a small indexed read (inline on SQLite, see Database.fetch)."""
+        return await self.db.fetch(sql, params)
 
     # users -----------------------------------------------------------------------------
     async def get_user(self, user_id: int) -> UserRow | None:
@@ -191,21 +190,21 @@ class Store:
 
     async def set_locale(self, user_id: int, locale: str, now: float) -> None:
         """Store a user's language, creating the user row if needed."""
-        await self.db.write(lambda conn: conn.execute(
+        await self.db.execute(
             "INSERT INTO users(user_id, locale, created_at, updated_at) VALUES (?,?,?,?) "
             "ON CONFLICT(user_id) DO UPDATE SET locale=excluded.locale, "
             "updated_at=excluded.updated_at",
             (user_id, locale, now, now),
-        ))
+        )
 
     async def give_consent(self, user_id: int, locale: str, now: float) -> None:
         """Record consent to storing case data."""
-        await self.db.write(lambda conn: conn.execute(
+        await self.db.execute(
             "INSERT INTO users(user_id, locale, consent_at, created_at, updated_at) "
             "VALUES (?,?,?,?,?) ON CONFLICT(user_id) DO UPDATE SET "
             "consent_at=excluded.consent_at, updated_at=excluded.updated_at",
             (user_id, locale, now, now, now),
-        ))
+        )
 
     async def delete_user(self, user_id: int) -> int:
         """Delete everything stored for a user; return how many cases went with it.
@@ -216,14 +215,12 @@ class Store:
         """
         erasers = list(self.privacy.erasers)
 
-        def delete(conn: sqlite3.Connection) -> int:
-            (count,) = conn.execute(
-                "SELECT COUNT(*) FROM cases WHERE user_id=?", (user_id,)
-            ).fetchone()
+        async def delete(tx: Tx) -> int:
+            count = await tx.fetchval("SELECT COUNT(*) FROM cases WHERE user_id=?", (user_id,))
             for erase in erasers:
-                erase(conn, user_id)
-            conn.execute("DELETE FROM cases WHERE user_id=?", (user_id,))
-            conn.execute("DELETE FROM users WHERE user_id=?", (user_id,))
+                await erase(tx, user_id)
+            await tx.execute("DELETE FROM cases WHERE user_id=?", (user_id,))
+            await tx.execute("DELETE FROM users WHERE user_id=?", (user_id,))
             return int(count)
 
         count = await self.db.write(delete)
@@ -234,19 +231,19 @@ class Store:
     async def create_case(self, user_id: int, first_step: str, now: float) -> CaseRow:
         """Open a case at the first step and make it the user's current case."""
 
-        def create(conn: sqlite3.Connection) -> Any:
-            cur = conn.execute(
+        async def create(tx: Tx) -> Any:
+            row = await tx.fetchone(
                 "INSERT INTO cases(user_id, status, step, created_at, updated_at) "
-                "VALUES (?,?,?,?,?)",
+                "VALUES (?,?,?,?,?) RETURNING *",
                 (user_id, CaseStatus.TRIAGE.value, first_step, now, now),
             )
-            case_id = cur.lastrowid
-            conn.execute(
+            assert row is not None
+            await tx.execute(
                 "UPDATE users SET current_case=?, updated_at=? WHERE user_id=?",
-                (case_id, now, user_id),
+                (row["id"], now, user_id),
             )
-            conn.execute(INSERT_EVENT, event_params(int(case_id or 0), now, "opened"))
-            return conn.execute("SELECT * FROM cases WHERE id=?", (case_id,)).fetchone()
+            await tx.execute(INSERT_EVENT, event_params(int(row["id"]), now, "opened"))
+            return row
 
         return CaseRow.model_validate(dict(await self.db.write(create)))
 
@@ -266,10 +263,10 @@ class Store:
 
     async def set_current(self, user_id: int, case_id: int, now: float) -> None:
         """Make a case the user's current one."""
-        await self.db.write(lambda conn: conn.execute(
+        await self.db.execute(
             "UPDATE users SET current_case=?, updated_at=? WHERE user_id=?",
             (case_id, now, user_id),
-        ))
+        )
 
     async def save_case(
         self, case: CaseRow, now: float, event: str | None = None, **data: Any
@@ -286,16 +283,16 @@ class Store:
         assignments = ", ".join(f"{c}=?" for c in _CASE_COLUMNS)
         rows = [event_params(case.id, now, kind, data) for kind, data in events]
 
-        def save(conn: sqlite3.Connection) -> None:
-            conn.execute(f"UPDATE cases SET {assignments} WHERE id=?", (*values, case.id))
-            conn.executemany(INSERT_EVENT, rows)
+        async def save(tx: Tx) -> None:
+            await tx.execute(f"UPDATE cases SET {assignments} WHERE id=?", (*values, case.id))
+            await tx.executemany(INSERT_EVENT, rows)
 
         await self.db.write(save)
 
     async def add_event(self, case_id: int, kind: str, now: float, **data: Any) -> None:
         """Append a history line to a case."""
         row = event_params(case_id, now, kind, data)
-        await self.db.write(lambda conn: conn.execute(INSERT_EVENT, row))
+        await self.db.execute(INSERT_EVENT, row)
 
     async def close_case(self, case: CaseRow, now: float, **data: Any) -> None:
         """Close a case (it leaves /case and its reminders stop), recording why."""
@@ -307,10 +304,11 @@ class Store:
     async def delete_case(self, case: CaseRow) -> None:
         """Delete one case and everything that hangs off it (history, reminders, files' rows)."""
 
-        def delete(conn: sqlite3.Connection) -> None:
-            conn.execute("DELETE FROM cases WHERE id=?", (case.id,))
-            conn.execute("UPDATE users SET current_case=NULL WHERE user_id=? AND current_case=?",
-                         (case.user_id, case.id))
+        async def delete(tx: Tx) -> None:
+            await tx.execute("DELETE FROM cases WHERE id=?", (case.id,))
+            await tx.execute(
+                "UPDATE users SET current_case=NULL WHERE user_id=? AND current_case=?",
+                (case.user_id, case.id))
 
         await self.db.write(delete)
         await self.db.checkpoint()
@@ -319,15 +317,15 @@ class Store:
         """Close cases left in triage since ``idle_before`` (a half-finished case stays
         "in triage" forever otherwise); return their ids."""
 
-        def close(conn: sqlite3.Connection) -> list[int]:
-            ids = [int(r[0]) for r in conn.execute(
+        async def close(tx: Tx) -> list[int]:
+            ids = [int(r[0]) for r in await tx.fetch(
                 "SELECT id FROM cases WHERE status=? AND closed_at IS NULL AND updated_at<? "
-                "LIMIT 500", (CaseStatus.TRIAGE.value, idle_before)).fetchall()]
+                "LIMIT 500", (CaseStatus.TRIAGE.value, idle_before))]
             for case_id in ids:
-                conn.execute("UPDATE cases SET status=?, closed_at=?, paused=0 WHERE id=?",
-                             (CaseStatus.CLOSED.value, now, case_id))
-                conn.execute(INSERT_EVENT, event_params(case_id, now, "closed",
-                                                        {"reason": "abandoned"}))
+                await tx.execute("UPDATE cases SET status=?, closed_at=?, paused=0 WHERE id=?",
+                                 (CaseStatus.CLOSED.value, now, case_id))
+                await tx.execute(INSERT_EVENT, event_params(case_id, now, "closed",
+                                                            {"reason": "abandoned"}))
             return ids
 
         return await self.db.write(close)
@@ -359,7 +357,7 @@ class Store:
         total = 0
         while True:
             done = await self.db.write(
-                lambda conn: _purge_cases(conn, closed_before, idle_before, batch)
+                lambda tx: _purge_cases(tx, closed_before, idle_before, batch)
             )
             total += done
             if done < batch:
@@ -396,48 +394,47 @@ class Store:
         return result
 
 
-def _purge_cases(conn: sqlite3.Connection, closed_before: float, idle_before: float,
-                 limit: int) -> int:
+async def _purge_cases(tx: Tx, closed_before: float, idle_before: float, limit: int) -> int:
     """Delete up to ``limit`` expired cases and clear them as users' current case."""
-    rows = conn.execute(
+    rows = await tx.fetch(
         "SELECT id, user_id FROM cases WHERE closed_at IS NOT NULL AND closed_at < ? "
         "ORDER BY closed_at LIMIT ?", (closed_before, limit),
-    ).fetchall()
+    )
     if len(rows) < limit:
         seen = {int(r[0]) for r in rows}
         rows += [
-            r for r in conn.execute(
+            r for r in await tx.fetch(
                 "SELECT id, user_id FROM cases WHERE updated_at < ? ORDER BY updated_at LIMIT ?",
                 (idle_before, limit),
-            ).fetchall() if int(r[0]) not in seen
+            ) if int(r[0]) not in seen
         ][: limit - len(rows)]
     if not rows:
         return 0
-    conn.executemany("DELETE FROM cases WHERE id=?", [(r[0],) for r in rows])
-    conn.executemany(
+    await tx.executemany("DELETE FROM cases WHERE id=?", [(r[0],) for r in rows])
+    await tx.executemany(
         "UPDATE users SET current_case=NULL WHERE user_id=? AND current_case=?",
         [(r[1], r[0]) for r in rows],
     )
     return len(rows)
 
 
-def _purge_users(conn: sqlite3.Connection, idle_before: float, after: tuple[float, int],
-                 limit: int, keep: str, uses: int) -> tuple[int, tuple[float, int] | None]:
+async def _purge_users(tx: Tx, idle_before: float, after: tuple[float, int],
+                       limit: int, keep: str, uses: int) -> tuple[int, tuple[float, int] | None]:
     """Delete the unused users among the next ``limit`` idle ones; return (count, cursor)."""
-    rows = conn.execute(
+    rows = await tx.fetch(
         "SELECT user_id, updated_at FROM users WHERE updated_at < ? "
         "AND (updated_at, user_id) > (?, ?) ORDER BY updated_at, user_id LIMIT ?",
         (idle_before, after[0], after[1], limit),
-    ).fetchall()
+    )
     if not rows:
         return 0, None
     gone = [
         (int(r[0]),) for r in rows
-        if conn.execute(
+        if await tx.fetchone(
             "SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM cases WHERE user_id=?)" + keep,
             (r[0],) * (1 + uses),
-        ).fetchone()
+        )
     ]
-    conn.executemany("DELETE FROM users WHERE user_id=?", gone)
+    await tx.executemany("DELETE FROM users WHERE user_id=?", gone)
     last = rows[-1]
     return len(gone), (float(last[1]), int(last[0]))

@@ -1,19 +1,18 @@
 """What the bot still owes users (screens not confirmed by Telegram) and which updates it handled.
 
-Both tables are tiny and indexed; statements run inline on the loop thread like the core store's
-(see ``Database.run``).
+Both tables are tiny and indexed; on SQLite statements run inline on the loop thread like the
+core store's (see ``Database.fetch``).
 """
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.store.db import Database
+from bot.store.db import Database, Tx
 
 # Handled update ids kept: Telegram redelivers only updates not yet confirmed, i.e. the last
 # batch or so before a crash; this is thousands of times that.
@@ -51,34 +50,34 @@ class DeliveryStore:
     async def owe(self, chat_id: int, user_id: int, kind: OwedKind) -> OwedRow:
         """Record (committed) that a chat is owed a screen; replaces what it was owed before."""
         row = OwedRow(chat_id=chat_id, user_id=user_id, kind=kind, at=self.clock())
-        await self.db.write(lambda conn: conn.execute(
+        await self.db.execute(
             "INSERT INTO owed_screens(chat_id, user_id, kind, at) VALUES (?,?,?,?) "
             "ON CONFLICT(chat_id) DO UPDATE SET user_id=excluded.user_id, kind=excluded.kind, "
             "at=excluded.at",
             (row.chat_id, row.user_id, row.kind.value, row.at),
-        ))
+        )
         return row
 
     async def settle(self, row: OwedRow) -> None:
         """Forget an owed screen once delivered (unless something newer is owed since)."""
-        await self.db.write(lambda conn: conn.execute(
+        await self.db.execute(
             "DELETE FROM owed_screens WHERE chat_id=? AND at=?", (row.chat_id, row.at)
-        ))
+        )
 
-    def owed_for(self, chat_id: int) -> OwedRow | None:
-        """Return what a chat is owed, if anything (an inline primary-key read)."""
-        rows = self.db.fetch("SELECT * FROM owed_screens WHERE chat_id=?", (chat_id,))
+    async def owed_for(self, chat_id: int) -> OwedRow | None:
+        """Return what a chat is owed, if anything (a primary-key read)."""
+        rows = await self.db.fetch("SELECT * FROM owed_screens WHERE chat_id=?", (chat_id,))
         return OwedRow.model_validate(dict(rows[0])) if rows else None
 
     async def owed(self) -> list[OwedRow]:
         """Return every owed screen, oldest first."""
-        rows = self.db.fetch("SELECT * FROM owed_screens ORDER BY at")
+        rows = await self.db.fetch("SELECT * FROM owed_screens ORDER BY at")
         return [OwedRow.model_validate(dict(r)) for r in rows]
 
     # handled updates --------------------------------------------------------------------
-    def handled(self, update_id: int) -> bool:
+    async def handled(self, update_id: int) -> bool:
         """Tell whether an update id was handled already."""
-        return bool(self.db.fetch(
+        return bool(await self.db.fetch(
             "SELECT 1 FROM handled_updates WHERE update_id=?", (update_id,)
         ))
 
@@ -88,16 +87,16 @@ class DeliveryStore:
         prune = self._marks % PRUNE_EVERY == 0
         now = self.clock()
 
-        def mark(conn: sqlite3.Connection) -> None:
-            (newest,) = conn.execute("SELECT MAX(update_id) FROM handled_updates").fetchone()
+        async def mark(tx: Tx) -> None:
+            newest = await tx.fetchval("SELECT MAX(update_id) FROM handled_updates")
             if newest is not None and abs(update_id - newest) > KEEP_HANDLED:
                 # Telegram picks a random next id after a week without updates: the ids kept
                 # are all that old, and the pruning below would count from the wrong end.
-                conn.execute("DELETE FROM handled_updates")
-            conn.execute("INSERT OR IGNORE INTO handled_updates(update_id, at) VALUES (?,?)",
-                         (update_id, now))
+                await tx.execute("DELETE FROM handled_updates")
+            await tx.execute("INSERT INTO handled_updates(update_id, at) VALUES (?,?) "
+                             "ON CONFLICT DO NOTHING", (update_id, now))
             if prune:
-                conn.execute(
+                await tx.execute(
                     "DELETE FROM handled_updates WHERE update_id < "
                     "(SELECT MAX(update_id) FROM handled_updates) - ?", (KEEP_HANDLED,)
                 )
