@@ -21,6 +21,9 @@ T = TypeVar("T")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # How often the second connection copies the WAL into the database file.
 CHECKPOINT_EVERY_S = 0.5
+# BEGIN IMMEDIATE refused at once (see ``Database._begin``): tried again this often.
+BEGIN_RETRIES = 200
+BEGIN_RETRY_S = 0.01
 _NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
@@ -70,7 +73,9 @@ class Database:
         await conn.execute("PRAGMA journal_mode=WAL")
         await conn.execute("PRAGMA synchronous=NORMAL")
         await conn.execute("PRAGMA foreign_keys=ON")
-        await conn.execute("PRAGMA busy_timeout=5000")
+        # Waits here happen on aiosqlite's thread, never the event loop's: long enough for
+        # several processes sharing the file (README "Running at scale") to take turns.
+        await conn.execute("PRAGMA busy_timeout=30000")
         # Deleted rows are overwritten with zeros (PIPL erasure), not left in free space.
         await conn.execute("PRAGMA secure_delete=ON")
         db = cls(conn)
@@ -99,6 +104,12 @@ class Database:
                 continue
             sql = path.read_text(encoding="utf-8")
             async with self.transaction():
+                # Another process sharing the database may have applied it meanwhile.
+                async with self.conn.execute(
+                    "SELECT 1 FROM schema_version WHERE version=?", (number,)
+                ) as cur:
+                    if await cur.fetchone() is not None:
+                        continue
                 for statement in _statements(sql):
                     await self.conn.execute(statement)
                 await self.conn.execute("INSERT INTO schema_version VALUES (?)", (number,))
@@ -108,13 +119,30 @@ class Database:
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """Run statements in one immediate transaction, committed before this returns."""
         async with self.lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
+            await self._begin()
             try:
                 yield self.conn
             except BaseException:
                 await self.conn.execute("ROLLBACK")
                 raise
             await self.conn.execute("COMMIT")
+
+    async def _begin(self) -> None:
+        """BEGIN IMMEDIATE, waiting out SQLite's immediate "locked" answer.
+
+        A read cursor of another task on this connection may still be open (reads do not take
+        the lock); if another process wrote since that read began, SQLite refuses the write
+        lock at once instead of waiting (busy_timeout does not apply). It is granted once the
+        read is done, a moment later.
+        """
+        for attempt in range(BEGIN_RETRIES + 1):
+            try:
+                await self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == BEGIN_RETRIES:
+                    raise
+                await asyncio.sleep(BEGIN_RETRY_S)
 
     def run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``fn`` with the raw connection on the calling (event loop) thread.
