@@ -574,21 +574,20 @@ class AlertStore:
                 )
         return count
 
-    async def claim(self, broadcast_id: int, now: float, limit: int) -> list[DeliveryRow]:
-        """Mark up to ``limit`` due pending rows as sending (committed) and return them."""
-        async with self.db.transaction() as conn:
-            async with conn.execute(
-                "SELECT broadcast_id, chat_id, is_group, locale, attempts FROM alert_deliveries "
-                "WHERE broadcast_id=? AND state=? AND not_before<=? LIMIT ?",
-                (broadcast_id, DeliveryState.PENDING.value, now, limit),
-            ) as cur:
-                rows = [DeliveryRow.model_validate(dict(r)) for r in await cur.fetchall()]
-            if rows:
-                await conn.executemany(
-                    "UPDATE alert_deliveries SET state=? WHERE broadcast_id=? AND chat_id=?",
-                    [(DeliveryState.SENDING.value, r.broadcast_id, r.chat_id) for r in rows],
-                )
-        return rows
+    async def claim(self, broadcast_id: int, now: float, limit: int,
+                    holder: str | None = None) -> list[DeliveryRow]:
+        """Mark up to ``limit`` due pending rows as sending by ``holder`` (an instance id,
+        committed) and return them: one conditional UPDATE, so with several processes each
+        row goes to one of them (the outer ``state`` test loses a race on PostgreSQL)."""
+        pending, sending = DeliveryState.PENDING.value, DeliveryState.SENDING.value
+        async with self.db.transaction() as conn, conn.execute(
+            "UPDATE alert_deliveries SET state=?, claimed_by=? WHERE broadcast_id=? "
+            "AND state=? AND chat_id IN (SELECT chat_id FROM alert_deliveries "
+            "WHERE broadcast_id=? AND state=? AND not_before<=? LIMIT ?) "
+            "RETURNING broadcast_id, chat_id, is_group, locale, attempts",
+            (sending, holder, broadcast_id, pending, broadcast_id, pending, now, limit),
+        ) as cur:
+            return [DeliveryRow.model_validate(dict(r)) for r in await cur.fetchall()]
 
     async def next_due(self, broadcast_id: int) -> float | None:
         """Return the earliest not_before of the pending rows, or None if none are pending."""

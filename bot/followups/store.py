@@ -44,6 +44,7 @@ class FollowupRow(BaseModel):
     answer: str | None = None
     answered_at: float | None = None
     error: str | None = None
+    claimed_by: str | None = None
 
 
 class Pause(StrEnum):
@@ -106,13 +107,17 @@ class FollowupStore:
         return Pause(row[0]) if row else None
 
     # -- the sender ----------------------------------------------------------------------
-    async def claim_due(self, now: float, until: float) -> FollowupRow | None:
-        """Mark the earliest reminder due by ``until`` as being sent and return it."""
+    async def claim_due(self, now: float, until: float,
+                        holder: str | None = None) -> FollowupRow | None:
+        """Mark the earliest reminder due by ``until`` as being sent (by ``holder``, an
+        instance id) and return it. The outer ``state='pending'`` makes it a conditional
+        claim where another process may take the same row at the same moment (PostgreSQL)."""
         async with self.db.transaction() as conn, conn.execute(
-            "UPDATE followups SET state='sending', claimed_at=?, attempts=attempts+1 "
+            "UPDATE followups SET state='sending', claimed_at=?, claimed_by=?, "
+            "attempts=attempts+1 "
             "WHERE id=(SELECT id FROM followups WHERE state='pending' AND due_at<=? "
-            "ORDER BY due_at LIMIT 1) RETURNING *",
-            (now, until),
+            "ORDER BY due_at LIMIT 1) AND state='pending' RETURNING *",
+            (now, holder, until),
         ) as cur:
             row = await cur.fetchone()
             return _row(row)
@@ -232,13 +237,13 @@ class FollowupStore:
         """Change a case's status (closing it sets closed_at)."""
         closed = now if status is CaseStatus.CLOSED else None
         await conn.execute(
-            "UPDATE cases SET status=?, updated_at=?, closed_at=COALESCE(?, closed_at) "
-            "WHERE id=?",
+            "UPDATE cases SET status=?, updated_at=?, closed_at=COALESCE(?, closed_at), "
+            "version=version+1 WHERE id=?",
             (status.value, now, closed, case_id),
         )
         if emergency_done is not None:
             await conn.execute(
-                "UPDATE cases SET emergency_done=? WHERE id=?",
+                "UPDATE cases SET emergency_done=?, version=version+1 WHERE id=?",
                 (json.dumps(emergency_done, separators=(",", ":")), case_id),
             )
 
