@@ -34,7 +34,7 @@ def tick_item(conn: sqlite3.Connection, case_id: int, item: str, now: float) -> 
     if row is None or item in done:
         return False
     done.append(item)
-    conn.execute("UPDATE cases SET evidence_done=?, updated_at=? WHERE id=?",
+    conn.execute("UPDATE cases SET evidence_done=?, updated_at=?, version=version+1 WHERE id=?",
                  (json.dumps(done, separators=(",", ":")), now, case_id))
     conn.execute(INSERT_EVENT, event_params(case_id, now, "evidence_filed", {"item": item}))
     return True
