@@ -121,6 +121,22 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         self.finished: deque[int] = deque(maxlen=10_000)
         # Runs after each update, still on its chat's turn (e.g. to send what it left owed).
         self.after: Callable[[object], Awaitable[None]] | None = None
+        # Update ids someone waits on (webhook mode answers Telegram once the update is done).
+        self._awaited: dict[int, asyncio.Future[None]] = {}
+
+    def done_event(self, update_id: int) -> asyncio.Future[None]:
+        """Return a future set once the update with this id was handled (or skipped)."""
+        fut = self._awaited.get(update_id)
+        if fut is None:
+            fut = self._awaited[update_id] = asyncio.get_running_loop().create_future()
+        return fut
+
+    def _done(self, update_id: int | None) -> None:
+        if update_id is None:
+            return
+        fut = self._awaited.pop(update_id, None)
+        if fut is not None and not fut.done():
+            fut.set_result(None)
 
     async def initialize(self) -> None:
         """Create the semaphore on the running loop."""
@@ -141,6 +157,13 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
             self.skipped_replays += 1
             _discard(coroutine)
             return
+        try:
+            await self._process(update, update_id, coroutine)
+        finally:
+            self._done(update_id)
+
+    async def _process(self, update: object, update_id: int | None,
+                       coroutine: Awaitable[Any]) -> None:
         if self._double_press(update):
             self.skipped_presses += 1
             _discard(coroutine)
