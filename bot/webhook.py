@@ -3,7 +3,8 @@
 An aiohttp server (the project's HTTP library already) with four routes:
 - ``POST /telegram``: an update; Telegram's ``X-Telegram-Bot-Api-Secret-Token`` header must equal
   WEBHOOK_SECRET (otherwise 403, logged without the request body); the update goes to the
-  Application's queue, so per-chat order and the send budget hold as in polling mode;
+  Application's queue, so per-chat order and the send budget hold as in polling mode, and the
+  post is answered once the update is handled (so a killed instance's updates are posted again);
 - ``GET /healthz``: liveness (the process answers);
 - ``GET /readyz``: the database answers and every migration is applied (503 otherwise);
 - ``GET /metrics``: Prometheus text format (bot/metrics.py; no user data in labels).
