@@ -117,7 +117,7 @@ class Coordinator:
         self.named = name is not None
         self.name = name or socket.gethostname()[:48] or "bot"
         self.id = f"{self.name}-{secrets.token_hex(4)}"
-        self.host = socket.gethostname()[:200]
+        self.host = _host()
         self.pid = os.getpid()
         self.heartbeat_s = heartbeat_s
         self.lease_s = lease_s
@@ -299,6 +299,16 @@ def coord_of(svc: Services) -> Coordinator | None:
     """Return the process's coordinator (process modes), or None (console, in-process tests)."""
     value = svc.extras.get(COORD_KEY)
     return value if isinstance(value, Coordinator) else None
+
+
+def _host() -> str:
+    """Name this host and PID namespace: only processes that see the same pids compare them
+    (two containers sharing a host name, say with host networking, do not)."""
+    try:
+        namespace = f"/{os.stat('/proc/self/ns/pid').st_ino}"
+    except OSError:
+        namespace = ""
+    return f"{socket.gethostname()[:180]}{namespace}"
 
 
 def _pid_alive(pid: int) -> bool:
