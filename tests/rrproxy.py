@@ -22,6 +22,8 @@ class RoundRobinProxy:
         self.backends = list(backends)
         self.per_backend: Counter[str] = Counter()
         self.refused: Counter[str] = Counter()
+        # (backend, request body) of every attempt, answered or not.
+        self.attempts: list[tuple[str, bytes]] = []
         self._turn = itertools.count()
         self._runner: web.AppRunner | None = None
         self._http: aiohttp.ClientSession | None = None
@@ -64,6 +66,7 @@ class RoundRobinProxy:
         start = next(self._turn)
         for i in range(len(self.backends)):
             backend = self.backends[(start + i) % len(self.backends)]
+            self.attempts.append((backend, body))
             try:
                 async with self._http.request(request.method, backend + request.path_qs,
                                               data=body, headers=headers) as answer:
