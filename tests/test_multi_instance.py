@@ -25,6 +25,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from bench.followups_data import populate
@@ -147,6 +148,10 @@ async def test_three_instances_share_the_work_and_survive_a_kill9(tmp_path: Path
                           lambda x, u=u: x.method == "sendMessage" and x.ok and x.chat_id == u)
             await c.restart(1)
             await asyncio.gather(*(race(c, api, u) for u in RACED))
+
+            async with aiohttp.ClientSession() as http, http.get(
+                    c.url(2).replace("/telegram", "/metrics")) as answer:
+                assert "bot_instances_live 3.0" in await answer.text()
 
             # 3. a broadcast, instance 1 killed mid-way
             await broadcast(api, MARK)
