@@ -21,7 +21,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import alerts, checker, delivery, evidence, followups, metrics
+from bot import alerts, checker, conflicts, delivery, evidence, followups, metrics
 from bot.engine.loader import load_flow
 from bot.handlers import general, guard, triage
 from bot.i18n import Translator
@@ -29,6 +29,7 @@ from bot.ratelimit import SendBudget
 from bot.services import SERVICES_KEY, Services, services_of
 from bot.settings import SUPPORTED_LOCALES, Settings
 from bot.store.cases import Store
+from bot.store.coord import COORD_KEY, Coordinator, coord_of
 from bot.store.db import open_database
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,9 @@ def register_handlers(app: App) -> None:
     app.add_handler(CallbackQueryHandler(general.button, pattern=GENERAL_BUTTONS))
 
     # Feature modules (follow-ups, alerts) register here, before the catch-alls below.
-    # Delivery first: its error handler must run before the generic one.
+    # A case write that lost a race is handled again first; then delivery's error handler,
+    # which must run before the generic one.
+    conflicts.register(app)
     delivery.register(app)
     alerts.register(app)
     followups.register(app)
@@ -128,13 +131,17 @@ async def start_app(app: App, *, set_commands: bool = False) -> None:
     svc = services_of(app)
     await app.start()
     if app.job_queue is not None:
-        app.job_queue.run_repeating(
-            general.purge_job, interval=RETENTION_INTERVAL_S, first=5.0, name="retention"
-        )
-        app.job_queue.run_repeating(
-            triage.close_abandoned_job, interval=RETENTION_INTERVAL_S, first=7.0,
-            name="abandoned",
-        )
+        purge: Any = general.purge_job
+        abandoned: Any = triage.close_abandoned_job
+        coord = coord_of(svc)
+        if coord is not None:
+            # Several processes: each job runs in the one holding its lease.
+            purge = coord.guarded("retention", purge)
+            abandoned = coord.guarded("abandoned", abandoned)
+        app.job_queue.run_repeating(purge, interval=RETENTION_INTERVAL_S, first=5.0,
+                                    name="retention")
+        app.job_queue.run_repeating(abandoned, interval=RETENTION_INTERVAL_S, first=7.0,
+                                    name="abandoned")
     if set_commands:
         await publish_commands(app, svc)
     for hook in svc.hooks.on_start:
@@ -173,7 +180,15 @@ async def running(settings: Settings) -> AsyncIterator[tuple[App, asyncio.Event]
     assert settings.bot_token is not None
     token = settings.bot_token.get_secret_value()
     svc = await build_services(settings)
+    # Every process may share its database with others (README "Running at scale").
+    coord = Coordinator(svc.db, name=settings.instance_id,
+                        heartbeat_s=settings.instance_heartbeat_s,
+                        lease_s=settings.instance_lease_s)
+    svc.extras[COORD_KEY] = coord
     app = build_application(svc, token=token, rate_limit=True)
+    budget = app.bot.rate_limiter
+    if isinstance(budget, SendBudget):
+        coord.watch(budget.share)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -184,11 +199,15 @@ async def running(settings: Settings) -> AsyncIterator[tuple[App, asyncio.Event]
                 await app.bot.initialize()
         except Exception as exc:
             raise explain(exc, settings.api_base_url, token) from None
-        async with app:
-            await start_app(app, set_commands=True)
-            try:
-                yield app, stop
-            finally:
-                await stop_app(app)
+        await coord.start()
+        try:
+            async with app:
+                await start_app(app, set_commands=True)
+                try:
+                    yield app, stop
+                finally:
+                    await stop_app(app)
+        finally:
+            await coord.stop()
     finally:
         await svc.db.close()

@@ -26,6 +26,7 @@ from bot.handlers.triage import plan_screens, step_screens
 from bot.handlers.views import Views
 from bot.ratelimit import SharedSlots
 from bot.services import Services, services_of
+from bot.store.coord import coord_of
 from bot.store.delivery import OwedKind, OwedRow
 from bot.updates import ChatOrderedProcessor
 
@@ -108,6 +109,12 @@ async def repair(app: App, svc: Services, update: object) -> None:
 async def resend_owed(app: App) -> None:
     """Start sending the screens owed from before the restart (in the background)."""
     svc = services_of(app)
+    coord = coord_of(svc)
+    if coord is not None and coord.live > 1:
+        # Other processes are live and their rows may be in flight: owed screens are sent
+        # after each chat's next update instead (see ``processor``).
+        log.info("other instances are live: owed screens wait for their chat's next update")
+        return
     rows = await delivery(svc).store.owed()
     if not rows:
         return

@@ -12,6 +12,7 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.services import Services
+from bot.store.coord import coord_of
 
 EXTRAS_KEY = "metrics"
 _FIRST, _LAST = -1000, 1000  # handler groups that run before and after every feature's
@@ -33,6 +34,9 @@ class Metrics:
                                registry=self.registry)
         self.deliveries = Gauge("bot_broadcast_deliveries", "Alert deliveries by state.",
                                 ["state"], registry=self.registry)
+        self.instances = Gauge("bot_instances_live", "Live instances sharing the database "
+                               "(and the message budget), as this one counts them.",
+                               registry=self.registry)
         self._started: OrderedDict[int, float] = OrderedDict()
 
     def started(self, update: Update) -> None:
@@ -58,6 +62,8 @@ class Metrics:
         for state, n in await svc.db.fetch(
                 "SELECT state, COUNT(*) FROM alert_deliveries GROUP BY state"):
             self.deliveries.labels(str(state)).set(n)
+        coord = coord_of(svc)
+        self.instances.set(coord.live if coord is not None else 1)
         return generate_latest(self.registry)
 
 

@@ -127,6 +127,7 @@ class SendBudget(BaseRateLimiter[int]):
                  max_retries: int = MAX_RETRIES,
                  shared: Callable[[], SharedSlots | None] | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
+        self.bot_per_s = overall_per_s
         self.overall_per_s = overall_per_s
         self.shared = shared
         self.overall = Schedule(1.0 / overall_per_s)
@@ -138,6 +139,12 @@ class SendBudget(BaseRateLimiter[int]):
         self.clock = clock
         self.stats = BudgetStats()
         self._chats: dict[int | str, ChatState] = {}
+
+    def share(self, live: int) -> None:
+        """Pace at 1/``live`` of the bot-wide rate: ``live`` processes send for one bot."""
+        self.overall_per_s = self.bot_per_s / max(1, live)
+        self.overall = Schedule(1.0 / self.overall_per_s, tat=self.overall.tat)
+        self.overall_limit = max(1, int(self.overall_per_s))
 
     async def initialize(self) -> None:
         """Nothing to set up."""

@@ -9,7 +9,7 @@ from typing import Annotated
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SUPPORTED_LOCALES = ("zh-CN", "en")
@@ -50,6 +50,12 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
     webhook_max_connections: int = Field(default=40, ge=1, le=100)
+    # Several processes on one database (bot/store/coord.py): a stable name per instance lets a
+    # restarted instance take over its own unfinished claims at once; the heartbeat renews the
+    # instance's lease, and an instance silent for INSTANCE_LEASE_S counts as gone.
+    instance_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    instance_heartbeat_s: float = Field(default=1.0, gt=0, le=60)
+    instance_lease_s: float = Field(default=10.0, gt=0, le=600)
 
     @field_validator("bot_token", mode="before")
     @classmethod
@@ -108,6 +114,21 @@ class Settings(BaseSettings):
     def _webhook_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith("https://"):
             raise ValueError("must be an https:// address Telegram can reach")
+        return value
+
+    @field_validator("instance_id", mode="before")
+    @classmethod
+    def _empty_instance_is_none(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("instance_lease_s")
+    @classmethod
+    def _lease(cls, value: float, info: ValidationInfo) -> float:
+        beat = info.data.get("instance_heartbeat_s")
+        if isinstance(beat, float) and value < 3 * beat:
+            raise ValueError("must be at least three times INSTANCE_HEARTBEAT_S")
         return value
 
     @field_validator("admin_ids", mode="before")

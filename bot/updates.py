@@ -121,6 +121,22 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         self.finished: deque[int] = deque(maxlen=10_000)
         # Runs after each update, still on its chat's turn (e.g. to send what it left owed).
         self.after: Callable[[object], Awaitable[None]] | None = None
+        # Update ids someone waits on (webhook mode answers Telegram once the update is done).
+        self._awaited: dict[int, asyncio.Future[None]] = {}
+
+    def done_event(self, update_id: int) -> asyncio.Future[None]:
+        """Return a future set once the update with this id was handled (or skipped)."""
+        fut = self._awaited.get(update_id)
+        if fut is None:
+            fut = self._awaited[update_id] = asyncio.get_running_loop().create_future()
+        return fut
+
+    def _done(self, update_id: int | None) -> None:
+        if update_id is None:
+            return
+        fut = self._awaited.pop(update_id, None)
+        if fut is not None and not fut.done():
+            fut.set_result(None)
 
     async def initialize(self) -> None:
         """Create the semaphore on the running loop."""
@@ -141,6 +157,13 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
             self.skipped_replays += 1
             _discard(coroutine)
             return
+        try:
+            await self._process(update, update_id, coroutine)
+        finally:
+            self._done(update_id)
+
+    async def _process(self, update: object, update_id: int | None,
+                       coroutine: Awaitable[Any]) -> None:
         if self._double_press(update):
             self.skipped_presses += 1
             _discard(coroutine)
@@ -175,13 +198,20 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         Recorded first, so an update is handled at most once even across a crash: one that
         was cut short is not run again (at the next step it could mean something else, e.g. an
         amount read as a code). What its user is owed is recorded before its step is committed
-        and sent again after the restart, so nothing the user was told about is lost.
+        and sent again after the restart, so nothing the user was told about is lost. A replay
+        still gets the after-update step: when the process that started it was killed (Telegram
+        posts it again, maybe to another instance), the chat's owed screen goes out now.
         """
         if update_id is not None and self.ledger is not None:
             if await self.ledger.handled(update_id):
                 self.skipped_replays += 1
                 log.info("update %s was handled before: skipped", update_id)
                 _discard(coroutine)
+                if self.after is not None:
+                    try:
+                        await self.after(update)
+                    except Exception:
+                        log.exception("the after-update step failed")
                 return
             try:
                 await self.ledger.mark_handled(update_id)

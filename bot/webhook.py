@@ -3,7 +3,8 @@
 An aiohttp server (the project's HTTP library already) with four routes:
 - ``POST /telegram``: an update; Telegram's ``X-Telegram-Bot-Api-Secret-Token`` header must equal
   WEBHOOK_SECRET (otherwise 403, logged without the request body); the update goes to the
-  Application's queue, so per-chat order and the send budget hold as in polling mode;
+  Application's queue, so per-chat order and the send budget hold as in polling mode, and the
+  post is answered once the update is handled (so a killed instance's updates are posted again);
 - ``GET /healthz``: liveness (the process answers);
 - ``GET /readyz``: the database answers and every migration is applied (503 otherwise);
 - ``GET /metrics``: Prometheus text format (bot/metrics.py; no user data in labels).
@@ -11,6 +12,8 @@ An aiohttp server (the project's HTTP library already) with four routes:
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hmac
 import json
 import logging
@@ -23,10 +26,13 @@ from bot.metrics import metrics_of
 from bot.services import Services, services_of
 from bot.settings import Settings
 from bot.store.db import migrations
+from bot.updates import ChatOrderedProcessor
 
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram"
+# Telegram waits about a minute for an answer; a longer handling is answered before it ends.
+ANSWER_WITHIN_S = 30.0
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 App = Any  # telegram.ext.Application with our defaults
 
@@ -48,7 +54,17 @@ def routes(app: App, secret: str) -> web.Application:
         update = Update.de_json(data, app.bot)
         if update is None:
             return web.Response(status=400)
+        processor = app.update_processor
+        if not isinstance(processor, ChatOrderedProcessor):
+            await app.update_queue.put(update)
+            return web.Response(status=200)
+        # Answered once handled (or after ANSWER_WITHIN_S): a process killed before that
+        # leaves Telegram's request unanswered, and Telegram posts the update again (through
+        # the proxy, to another instance); the update ledger keeps it from running twice.
+        done = processor.done_event(update.update_id)
         await app.update_queue.put(update)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(done), ANSWER_WITHIN_S)
         return web.Response(status=200)
 
     async def healthz(_: web.Request) -> web.Response:

@@ -24,6 +24,7 @@ class Pacer:
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.rate = rate
         self.interval = 1.0 / rate
+        self.burst_s = burst_s
         self.burst = max(burst_s, self.interval)
         self.clock = clock
         self._next = 0.0
@@ -31,6 +32,12 @@ class Pacer:
         self._last_chat: dict[int, float] = {}
         self._groups: dict[int, deque[float]] = {}
         self._lock = asyncio.Lock()
+
+    def set_rate(self, rate: float) -> None:
+        """Change the overall rate (this process's share when several processes send)."""
+        self.rate = rate
+        self.interval = 1.0 / rate
+        self.burst = max(self.burst_s, self.interval)
 
     def pause(self, seconds: float) -> None:
         """Hold every slot for a while (Telegram answered RetryAfter)."""

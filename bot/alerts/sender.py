@@ -41,6 +41,7 @@ from bot.alerts.store import (
 )
 from bot.alerts.transport import Post, connect_timed_out
 from bot.services import Services
+from bot.store.coord import coord_of
 
 log = logging.getLogger(__name__)
 
@@ -141,10 +142,30 @@ class Sender:
         self._progress_task: asyncio.Task[None] | None = None
         self._run: _Run | None = None
         self._busy = False
+        self._holder: str | None = None
+        self._unwatch: Callable[[], None] | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
         """Resume unfinished broadcasts and start sending."""
+        coord = coord_of(self.svc)
+        if coord is not None:
+            # Several processes: each sends at its share of the rate, claims rows under its
+            # own id, and puts back only rows of processes that are gone (at every heartbeat).
+            self._holder = coord.id
+            self._unwatch = coord.watch(lambda live: self.pacer.set_rate(self.config.rate / live))
+            coord.reapers.append(self._take_over)
+            taken = await coord.take_over_deliveries(self.svc.now())
+            for row in await self.store.running():  # also finishes a half-prepared broadcast
+                if taken.get(row.id):
+                    log.warning("broadcast %d resumed: %d sends were in flight when their "
+                                "process stopped and may reach their recipient twice", row.id,
+                                taken[row.id])
+                else:
+                    log.info("broadcast %d resumed", row.id)
+            self._task = asyncio.create_task(self._loop(), name="alerts-sender")
+            self._flusher = asyncio.create_task(self._flush_loop(), name="alerts-flusher")
+            return
         for row in await self.store.running():
             inflight = await self.store.reclaim_inflight(row.id)
             if inflight:
@@ -155,9 +176,23 @@ class Sender:
         self._task = asyncio.create_task(self._loop(), name="alerts-sender")
         self._flusher = asyncio.create_task(self._flush_loop(), name="alerts-flusher")
 
+    async def _take_over(self, now: float) -> None:
+        coord = coord_of(self.svc)
+        if coord is None or self._stopping:
+            return
+        for broadcast_id, count in (await coord.take_over_deliveries(now)).items():
+            log.warning("broadcast %d resumed: %d sends were in flight when their process "
+                        "stopped and may reach their recipient twice", broadcast_id, count)
+            self._wake.set()
+
     async def stop(self) -> None:
         """Stop claiming, let in-flight sends finish (bounded), and write their results."""
         self._stopping = True
+        coord = coord_of(self.svc)
+        if coord is not None and self._take_over in coord.reapers:
+            coord.reapers.remove(self._take_over)
+        if self._unwatch is not None:
+            self._unwatch()
         self._wake.set()
         if self._task is not None:
             try:
@@ -232,7 +267,7 @@ class Sender:
                      current.row.total)
         self._busy = True
         limit = max(1, min(1000, math.ceil(self.config.rate * self.config.claim_window_s)))
-        rows = await self.store.claim(current.row.id, time.time(), limit)
+        rows = await self.store.claim(current.row.id, time.time(), limit, self._holder)
         if not rows:
             await self._when_nothing_claimed(current)
             return
@@ -267,6 +302,13 @@ class Sender:
             return
         await self._flush()
         due = await self.store.next_due(run.row.id)
+        coord = coord_of(self.svc)
+        if due is None and coord is not None and await coord.sending(run.row.id):
+            # Another process still sends its last rows (or died with them: the heartbeat
+            # puts those back to pending): the broadcast is not finished yet.
+            self._busy = False
+            await self._sleep(0.5)
+            return
         if due is None:
             await self._finish(run, done=True)
             return

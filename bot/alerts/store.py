@@ -544,20 +544,34 @@ class AlertStore:
                 )
         return count
 
-    async def claim(self, broadcast_id: int, now: float, limit: int) -> list[DeliveryRow]:
-        """Mark up to ``limit`` due pending rows as sending (committed) and return them."""
-        async with self.db.transaction() as conn:
-            rows = [DeliveryRow.model_validate(dict(r)) for r in await conn.fetch(
-                "SELECT broadcast_id, chat_id, is_group, locale, attempts FROM alert_deliveries "
-                "WHERE broadcast_id=? AND state=? AND not_before<=? LIMIT ?",
-                (broadcast_id, DeliveryState.PENDING.value, now, limit),
-            )]
-            if rows:
-                await conn.executemany(
-                    "UPDATE alert_deliveries SET state=? WHERE broadcast_id=? AND chat_id=?",
-                    [(DeliveryState.SENDING.value, r.broadcast_id, r.chat_id) for r in rows],
-                )
-        return rows
+    async def claim(self, broadcast_id: int, now: float, limit: int,
+                    holder: str | None = None) -> list[DeliveryRow]:
+        """Mark up to ``limit`` due pending rows as sending by ``holder`` (an instance id,
+        committed) and return them: one conditional UPDATE, so with several processes each
+        row goes to one of them.
+
+        The spelling differs by dialect: on PostgreSQL an ``IN (SELECT … LIMIT n)`` sub-query
+        may be run again during the update and claim more than ``n`` rows, so the candidates
+        are picked once in a materialized CTE with ``FOR UPDATE SKIP LOCKED`` (instances
+        claiming at once take different rows); SQLite runs one writer at a time.
+        """
+        pending, sending = DeliveryState.PENDING.value, DeliveryState.SENDING.value
+        if self.db.dialect == "postgresql":
+            sql = ("WITH picked AS MATERIALIZED (SELECT broadcast_id, chat_id "
+                   "FROM alert_deliveries WHERE broadcast_id=? AND state=? AND not_before<=? "
+                   "LIMIT ? FOR UPDATE SKIP LOCKED) "
+                   "UPDATE alert_deliveries d SET state=?, claimed_by=? FROM picked "
+                   "WHERE d.broadcast_id=picked.broadcast_id AND d.chat_id=picked.chat_id "
+                   "RETURNING d.broadcast_id, d.chat_id, d.is_group, d.locale, d.attempts")
+            params: tuple[object, ...] = (broadcast_id, pending, now, limit, sending, holder)
+        else:
+            sql = ("UPDATE alert_deliveries SET state=?, claimed_by=? WHERE broadcast_id=? "
+                   "AND state=? AND chat_id IN (SELECT chat_id FROM alert_deliveries "
+                   "WHERE broadcast_id=? AND state=? AND not_before<=? LIMIT ?) "
+                   "RETURNING broadcast_id, chat_id, is_group, locale, attempts")
+            params = (sending, holder, broadcast_id, pending, broadcast_id, pending, now, limit)
+        async with self.db.transaction() as tx:
+            return [DeliveryRow.model_validate(dict(r)) for r in await tx.fetch(sql, params)]
 
     async def next_due(self, broadcast_id: int) -> float | None:
         """Return the earliest not_before of the pending rows, or None if none are pending."""

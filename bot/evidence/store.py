@@ -33,8 +33,8 @@ async def tick_item(tx: Tx, case_id: int, item: str, now: float) -> bool:
     if row is None or item in done:
         return False
     done.append(item)
-    await tx.execute("UPDATE cases SET evidence_done=?, updated_at=? WHERE id=?",
-                     (json.dumps(done, separators=(",", ":")), now, case_id))
+    await tx.execute("UPDATE cases SET evidence_done=?, updated_at=?, version=version+1 "
+                     "WHERE id=?", (json.dumps(done, separators=(",", ":")), now, case_id))
     await tx.execute(INSERT_EVENT, event_params(case_id, now, "evidence_filed", {"item": item}))
     return True
 

@@ -33,6 +33,7 @@ from telegram.ext import Application, ContextTypes, Job
 from bot.followups.calendar import quiet_end
 from bot.followups.store import FollowupRow, FollowupStore, State
 from bot.services import Services
+from bot.store.coord import coord_of
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,7 @@ class Scheduler:
         self._armed_at: float | None = None
         self._lock = asyncio.Lock()
         self._stopped = True
+        self._holder: str | None = None
 
     # -- life cycle ------------------------------------------------------------------------
     async def start(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -88,19 +90,41 @@ class Scheduler:
         self.app = app
         self._stopped = False
         now = self.svc.now()
-        lost = await self.store.recover_interrupted(now, self.snooze(now))
-        if lost:
-            log.warning("followups: %d reminders were being sent when the process stopped; "
-                        "not resent, asked again later (ids %s)", len(lost),
-                        ",".join(str(r.id) for r in lost[:20]))
+        coord = coord_of(self.svc)
+        if coord is None:
+            lost = [r.id for r in await self.store.recover_interrupted(now, self.snooze(now))]
+            self._report_lost(lost)
+        else:
+            # Several processes: only rows of processes that are gone, now and at every
+            # heartbeat (a live process's claims are its own).
+            self._holder = coord.id
+            coord.reapers.append(self._take_over)
+            await self._take_over(now)
         if app.job_queue is not None:
             app.job_queue.run_repeating(self._on_job, interval=self.tuning.backstop,
                                         first=self.tuning.backstop, name=BACKSTOP_NAME)
         self.arm(now)
 
+    async def _take_over(self, now: float) -> None:
+        coord = coord_of(self.svc)
+        if coord is None or self._stopped:
+            return
+        taken = await coord.take_over_followups(self.svc.now(), self.snooze(self.svc.now()))
+        self._report_lost([r.id for r in taken])
+
+    @staticmethod
+    def _report_lost(lost: list[int]) -> None:
+        if lost:
+            log.warning("followups: %d reminders were being sent when their process stopped; "
+                        "not resent, asked again later (ids %s)", len(lost),
+                        ",".join(str(i) for i in lost[:20]))
+
     async def stop(self) -> None:
         """Stop arming and wait for a running tick to finish its current rows."""
         self._stopped = True
+        coord = coord_of(self.svc)
+        if coord is not None and self._take_over in coord.reapers:
+            coord.reapers.remove(self._take_over)
         if self._job is not None:
             _remove(self._job)
             self._job = None
@@ -161,7 +185,7 @@ class Scheduler:
         sent = 0
         while not self._stopped:
             now = self.svc.now()
-            row = await self.store.claim_due(now, now + self.tuning.lookahead)
+            row = await self.store.claim_due(now, now + self.tuning.lookahead, self._holder)
             if row is None:
                 return sent
             sent += await self.deliver(row)

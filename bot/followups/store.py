@@ -43,6 +43,7 @@ class FollowupRow(BaseModel):
     answer: str | None = None
     answered_at: float | None = None
     error: str | None = None
+    claimed_by: str | None = None
 
 
 class Pause(StrEnum):
@@ -96,14 +97,21 @@ class FollowupStore:
         return Pause(reason) if reason is not None else None
 
     # -- the sender ----------------------------------------------------------------------
-    async def claim_due(self, now: float, until: float) -> FollowupRow | None:
-        """Mark the earliest reminder due by ``until`` as being sent and return it."""
-        async with self.db.transaction() as conn:
-            return _row(await conn.fetchone(
-                "UPDATE followups SET state='sending', claimed_at=?, attempts=attempts+1 "
+    async def claim_due(self, now: float, until: float,
+                        holder: str | None = None) -> FollowupRow | None:
+        """Mark the earliest reminder due by ``until`` as being sent (by ``holder``, an
+        instance id) and return it. The outer ``state='pending'`` makes it a conditional
+        claim where another process may take the same row at the same moment; on PostgreSQL
+        the candidate is also picked with ``FOR UPDATE SKIP LOCKED``, so two instances
+        claiming at once take two different rows instead of one of them coming back empty."""
+        skip = " FOR UPDATE SKIP LOCKED" if self.db.dialect == "postgresql" else ""
+        async with self.db.transaction() as tx:
+            return _row(await tx.fetchone(
+                "UPDATE followups SET state='sending', claimed_at=?, claimed_by=?, "
+                "attempts=attempts+1 "
                 "WHERE id=(SELECT id FROM followups WHERE state='pending' AND due_at<=? "
-                "ORDER BY due_at LIMIT 1) RETURNING *",
-                (now, until),
+                f"ORDER BY due_at LIMIT 1{skip}) AND state='pending' RETURNING *",
+                (now, holder, until),
             ))
 
     async def finish(self, followup_id: int, state: State, now: float, *,
@@ -221,13 +229,13 @@ class FollowupStore:
         """Change a case's status (closing it sets closed_at)."""
         closed = now if status is CaseStatus.CLOSED else None
         await conn.execute(
-            "UPDATE cases SET status=?, updated_at=?, closed_at=COALESCE(?, closed_at) "
-            "WHERE id=?",
+            "UPDATE cases SET status=?, updated_at=?, closed_at=COALESCE(?, closed_at), "
+            "version=version+1 WHERE id=?",
             (status.value, now, closed, case_id),
         )
         if emergency_done is not None:
             await conn.execute(
-                "UPDATE cases SET emergency_done=? WHERE id=?",
+                "UPDATE cases SET emergency_done=?, version=version+1 WHERE id=?",
                 (json.dumps(emergency_done, separators=(",", ":")), case_id),
             )
 

@@ -67,6 +67,8 @@ class CaseRow(BaseModel):
     created_at: float
     updated_at: float
     closed_at: float | None = None
+    # Bumped by every write; a write names the version it read (optimistic versioning).
+    version: int = 0
 
     @field_validator("symptoms", "emergency_done", "evidence_done", "answers", mode="before")
     @classmethod
@@ -143,6 +145,14 @@ Purger = Callable[[float, float], Awaitable[int]]
 # waits long behind it (see bench/purge_bench.py).
 PURGE_BATCH = 200
 PURGE_PAUSE_S = 0.005
+
+
+class CaseConflict(Exception):
+    """A case row changed between the read and the write (optimistic versioning)."""
+
+    def __init__(self, case_id: int) -> None:
+        super().__init__(f"case {case_id} changed since it was read")
+        self.case_id = case_id
 
 
 @dataclass
@@ -284,10 +294,18 @@ class Store:
         rows = [event_params(case.id, now, kind, data) for kind, data in events]
 
         async def save(tx: Tx) -> None:
-            await tx.execute(f"UPDATE cases SET {assignments} WHERE id=?", (*values, case.id))
+            changed = await tx.execute(
+                f"UPDATE cases SET {assignments}, version=version+1 WHERE id=? AND version=?",
+                (*values, case.id, case.version),
+            )
+            if changed != 1:
+                # Changed (or deleted) since it was read, by another update handled elsewhere:
+                # nothing is written; the update is handled again on the fresh row.
+                raise CaseConflict(case.id)
             await tx.executemany(INSERT_EVENT, rows)
 
         await self.db.write(save)
+        case.version += 1
 
     async def add_event(self, case_id: int, kind: str, now: float, **data: Any) -> None:
         """Append a history line to a case."""
@@ -322,7 +340,8 @@ class Store:
                 "SELECT id FROM cases WHERE status=? AND closed_at IS NULL AND updated_at<? "
                 "LIMIT 500", (CaseStatus.TRIAGE.value, idle_before))]
             for case_id in ids:
-                await tx.execute("UPDATE cases SET status=?, closed_at=?, paused=0 WHERE id=?",
+                await tx.execute("UPDATE cases SET status=?, closed_at=?, paused=0, "
+                                 "version=version+1 WHERE id=?",
                                  (CaseStatus.CLOSED.value, now, case_id))
                 await tx.execute(INSERT_EVENT, event_params(case_id, now, "closed",
                                                             {"reason": "abandoned"}))

@@ -56,6 +56,11 @@ Params = Sequence[Any]
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # How often the second connection copies the WAL into the database file.
 CHECKPOINT_EVERY_S = 0.5
+# BEGIN IMMEDIATE refused at once (see ``SqliteDatabase._begin``): tried again this often.
+BEGIN_RETRIES = 200
+BEGIN_RETRY_S = 0.01
+# Instances starting together migrate one at a time (PostgreSQL advisory lock key).
+MIGRATION_LOCK_KEY = 0x6A64626F74  # "jdbot"
 _NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 # Rewrites of migration statements for PostgreSQL, applied in order (see the docstring).
@@ -176,6 +181,13 @@ class Database:
                 continue
             statements = split_statements(path.read_text(encoding="utf-8"), self.dialect)
             async with self.transaction() as tx:
+                # Another instance sharing the database may have applied it meanwhile: wait for
+                # its transaction (SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock), then
+                # look again.
+                if self.dialect == "postgresql":
+                    await tx.fetch("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK_KEY,))
+                if await tx.fetchone("SELECT 1 FROM schema_version WHERE version=?", (number,)):
+                    continue
                 for statement in statements:
                     await tx.execute(statement)
                 await tx.execute("INSERT INTO schema_version VALUES (?)", (number,))
@@ -317,7 +329,9 @@ class SqliteDatabase(Database):
         await conn.execute("PRAGMA journal_mode=WAL")
         await conn.execute("PRAGMA synchronous=NORMAL")
         await conn.execute("PRAGMA foreign_keys=ON")
-        await conn.execute("PRAGMA busy_timeout=5000")
+        # Waits here happen on aiosqlite's thread, never the event loop's: long enough for
+        # several processes sharing the file (README "Running at scale") to take turns.
+        await conn.execute("PRAGMA busy_timeout=30000")
         # Deleted rows are overwritten with zeros (PIPL erasure), not left in free space.
         await conn.execute("PRAGMA secure_delete=ON")
         db = cls(conn)
@@ -373,13 +387,30 @@ class SqliteDatabase(Database):
     async def transaction(self) -> AsyncIterator[Tx]:
         """Run statements on aiosqlite's thread in one immediate transaction."""
         async with self.lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            await self._begin()
             try:
                 yield self._aio
             except BaseException:
                 await self._conn.execute("ROLLBACK")
                 raise
             await self._conn.execute("COMMIT")
+
+    async def _begin(self) -> None:
+        """BEGIN IMMEDIATE, waiting out SQLite's immediate "locked" answer.
+
+        A read of another task on this connection may still be open (reads do not take the
+        lock); if another process wrote since that read began, SQLite refuses the write lock at
+        once instead of waiting (busy_timeout does not apply). It is granted once the read is
+        done, a moment later.
+        """
+        for attempt in range(BEGIN_RETRIES + 1):
+            try:
+                await self._conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == BEGIN_RETRIES:
+                    raise
+                await asyncio.sleep(BEGIN_RETRY_S)
 
     async def _plain(self, sql: str) -> None:
         await self._conn.execute(sql)

@@ -15,6 +15,10 @@ Behaviour notes (mirroring the real Bot API where cheap):
 * Editing a message with identical text and markup gives the real 400 "message is not
   modified"; editing text without ``reply_markup`` drops the inline keyboard.
 * ``deleteWebhook(drop_pending_updates=True)`` drops the queued updates.
+* ``deliver_to(url)`` switches to webhook delivery: queued updates are POSTed to ``url`` (a bot's
+  ``/telegram`` or a proxy in front of several) with the ``secret_token`` given to
+  ``setWebhook``, up to its ``max_connections`` at once, one chat's updates in order, each
+  retried until it is answered 200 (as Telegram does).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Literal, Self
 
+import aiohttp
 from aiohttp import web
 
 JSONDict = dict[str, Any]
@@ -313,7 +318,11 @@ class FakeBotApi:
         self.descriptions: dict[tuple[str, str], str] = {}
         self.callback_answers: dict[str, JSONDict] = {}
         self.webhook_url = ""
+        self.webhook_secret = ""
+        self.webhook_connections = 40
         self.server_errors: list[str] = []
+        self._deliverer: asyncio.Task[None] | None = None
+        self._http: aiohttp.ClientSession | None = None
 
         self._sent_all: list[Call] = []
         self._sent_by_chat: dict[int, list[Call]] = {}
@@ -372,6 +381,14 @@ class FakeBotApi:
         """Wake pending long polls and delayed answers, then shut the server down."""
         self._closing.set()
         self._update_event.set()
+        if self._deliverer is not None:
+            self._deliverer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._deliverer
+            self._deliverer = None
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
         for _, fut in self._waiters:
             if not fut.done():
                 fut.cancel()
@@ -651,14 +668,23 @@ class FakeBotApi:
                 f"message {message_id} in chat {chat_id} has no button with callback_data "
                 f"{callback_data!r}; its buttons are {self.buttons(current)!r}"
             )
+        return self.push_update(self.press_update(user_id, current, callback_data,
+                                                  language_code=language_code,
+                                                  first_name=first_name, username=username))
+
+    def press_update(self, user_id: int, message: JSONDict, callback_data: str, *,
+                     language_code: str | None = "zh-CN", first_name: str = "Test",
+                     username: str | None = None) -> JSONDict:
+        """Build (without queueing) a callback_query update for a button of ``message``."""
+        chat_id = int(message["chat"]["id"])
         query = {
             "id": f"{user_id}{next(self._callback_counter):06d}",
             "from": self._remember_user(user_id, first_name, language_code, username),
-            "message": current,
+            "message": message,
             "chat_instance": str(abs(chat_id) * 7919 % 10**12),
             "data": callback_data,
         }
-        return self.push_update({"callback_query": query})
+        return {"callback_query": query}
 
     def user_presses_button(
         self,
@@ -972,7 +998,60 @@ class FakeBotApi:
     def _set_webhook(self, params: JSONDict) -> bool:
         """Answer setWebhook."""
         self.webhook_url = str(params.get("url", ""))
+        self.webhook_secret = str(params.get("secret_token") or "")
+        self.webhook_connections = int(params.get("max_connections") or 40)
         return True
+
+    # ------------------------------------------------------------------ webhook delivery
+
+    def deliver_to(self, url: str) -> None:
+        """POST queued updates (now and later) to ``url`` instead of serving getUpdates."""
+        if self._deliverer is not None:
+            raise RuntimeError("already delivering")
+        self._http = aiohttp.ClientSession()
+        self._deliverer = asyncio.create_task(self._deliver_loop(url))
+
+    async def post_update(self, url: str, update: JSONDict) -> int:
+        """POST one update to ``url`` now (no queue, no order); return the HTTP status."""
+        if self._http is None:
+            self._http = aiohttp.ClientSession()
+        update = dict(update)
+        if "update_id" not in update:
+            update["update_id"] = self._next_update_id
+        self._next_update_id = max(self._next_update_id, int(update["update_id"]) + 1)
+        async with self._http.post(url, json=update, headers={
+                "X-Telegram-Bot-Api-Secret-Token": self.webhook_secret}) as response:
+            self.stats["webhook_posts"] += 1
+            return int(response.status)
+
+    async def _deliver_loop(self, url: str) -> None:
+        slots = asyncio.Semaphore(self.webhook_connections)
+        chains: dict[Any, asyncio.Lock] = {}
+        tasks: set[asyncio.Task[None]] = set()
+
+        async def one(update: JSONDict, lock: asyncio.Lock) -> None:
+            async with lock, slots:
+                while not self._closing.is_set():
+                    try:
+                        status = await self.post_update(url, update)
+                    except (aiohttp.ClientError, OSError, TimeoutError):
+                        status = 0
+                    if status == 200:
+                        return
+                    self.stats["webhook_retries"] += 1
+                    await self._sleep(0.2)
+
+        while not self._closing.is_set():
+            while self._updates:
+                update = self._updates.popleft()
+                key = _update_chat(update)
+                lock = chains.setdefault(key, asyncio.Lock())
+                task = asyncio.create_task(one(update, lock))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+            event = self._update_event
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), 0.5)
 
     def _get_webhook_info(self, _params: JSONDict) -> JSONDict:
         """Answer getWebhookInfo."""
@@ -1359,3 +1438,17 @@ __all__ = [
     "decode_param",
     "strip_html",
 ]
+
+
+def _update_chat(update: JSONDict) -> Any:
+    """Return the chat (or user) an update belongs to, for in-order webhook delivery."""
+    for kind in ("message", "edited_message", "callback_query", "my_chat_member"):
+        body = update.get(kind)
+        if isinstance(body, dict):
+            message = body.get("message") if kind == "callback_query" else body
+            if isinstance(message, dict) and isinstance(message.get("chat"), dict):
+                return message["chat"].get("id")
+            sender = body.get("from")
+            if isinstance(sender, dict):
+                return sender.get("id")
+    return None
