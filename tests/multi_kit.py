@@ -1,7 +1,9 @@
 """Several ``python -m bot webhook`` processes on one database behind a round-robin proxy.
 
 The fake Bot API posts updates to the proxy (as Telegram posts to a load balancer), the proxy
-spreads them over the instances, every instance sends through the fake. Used by
+spreads them over the instances, every instance sends through the fake. The database is one
+SQLite file, or PostgreSQL (``Cluster.database_url``): data is prepared in a SQLite file either
+way and copied into PostgreSQL with ``copy_to_postgresql``; ``Store`` reads either. Used by
 tests/test_multi_instance.py and bench/multi_bench.py.
 """
 
@@ -17,8 +19,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
+from typing import Any
 
 from bot.i18n import Translator
+from bot.store import copy as store_copy
+from bot.store.db import Database, open_database
 from tests.fakes.botapi import Call, FakeBotApi
 from tests.proc import BotProcess, bot_env
 from tests.rrproxy import RoundRobinProxy
@@ -63,12 +68,16 @@ def method_to(method: str, chat: int) -> CallPredicate:
 
 @dataclass
 class Cluster:
-    """N webhook instances sharing one SQLite file, a proxy in front, the fake behind."""
+    """N webhook instances sharing one database, a proxy in front, the fake behind.
+
+    The SQLite file ``db``, or PostgreSQL at ``database_url`` when given.
+    """
 
     db: Path
     api: FakeBotApi
     size: int = 3
     env: Mapping[str, str] = field(default_factory=dict)
+    database_url: str | None = None
     bots: list[BotProcess] = field(default_factory=list)
     ports: list[int] = field(default_factory=list)
     proxy: RoundRobinProxy | None = None
@@ -84,6 +93,7 @@ class Cluster:
             "INSTANCE_LEASE_S": "3",
             "QUIET_HOURS": "",
             "ADMIN_IDS": str(ADMIN),
+            **({"DATABASE_URL": self.database_url} if self.database_url else {}),
             **self.env,
         }
         return BotProcess(("webhook",), bot_env(self.db, self.api.base_url, extra=extra))
@@ -92,7 +102,7 @@ class Cluster:
         """Start the instances (at once: they share the migration), the proxy, delivery."""
         self.ports = [free_port() for _ in range(self.size)]
         self.bots = [self._bot(i) for i in range(self.size)]
-        await asyncio.gather(*(bot.start(ready="ready: webhook", timeout=30)
+        await asyncio.gather(*(bot.start(ready="ready: webhook", timeout=60)
                                for bot in self.bots))
         self.proxy = RoundRobinProxy([f"http://127.0.0.1:{p}" for p in self.ports])
         await self.proxy.start()
@@ -109,7 +119,7 @@ class Cluster:
     async def restart(self, i: int) -> None:
         """Start instance i again under the same INSTANCE_ID and port."""
         self.bots[i] = self._bot(i)
-        await self.bots[i].start(ready="ready: webhook", timeout=30)
+        await self.bots[i].start(ready="ready: webhook", timeout=60)
 
     async def stop(self) -> list[int]:
         """Stop every instance still running (SIGTERM); return their exit codes."""
@@ -124,6 +134,48 @@ class Cluster:
     def logs(self) -> list[str]:
         """Every instance's log lines."""
         return [line for bot in self.bots for line in bot.log]
+
+
+class Store:
+    """The cluster's database as the test reads it (SQLite or PostgreSQL, ``?`` parameters)."""
+
+    def __init__(self, db: Path, database_url: str | None = None) -> None:
+        self.path = db
+        self.url = database_url
+        self._db: Database | None = None
+
+    async def rows(self, query: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+        """Return every row of a query, as tuples."""
+        if self._db is None:
+            self._db = await open_database(self.url, self.path, migrate=False)
+        return [tuple(row) for row in await self._db.fetch(query, params)]
+
+    async def close(self) -> None:
+        """Close the connections (if any were opened)."""
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+
+async def copy_to_postgresql(db: Path, url: str) -> None:
+    """Copy a prepared SQLite file into PostgreSQL (``python -m bot db copy``'s code).
+
+    Tables the copy does not know yet (the coordination tables ``instances`` and ``leases``,
+    empty before any instance ran) are dropped from the SQLite file first, since the copy
+    refuses a store with tables it does not know.
+    """
+    conn = sqlite3.connect(db, timeout=10)
+    try:
+        names = {str(n) for (n,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")}
+        for table in sorted(names - set(store_copy.TABLES) - {"schema_version"}):
+            (count,), = conn.execute(f"SELECT COUNT(*) FROM {table}")
+            assert count == 0, f"{table} holds rows the copy would leave behind"
+            conn.execute(f"DROP TABLE {table}")
+        conn.commit()
+    finally:
+        conn.close()
+    await store_copy.copy(db, url, lambda line: None)
 
 
 async def act(api: FakeBotApi, action: Callable[[], object], until: CallPredicate,
