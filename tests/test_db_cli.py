@@ -122,8 +122,9 @@ async def test_copy_moves_a_populated_store_and_the_bot_reads_it_back(
     code = await asyncio.to_thread(
         run_cli, monkeypatch, tmp_path, "db", "copy", "--sqlite", str(path),
         "--postgresql", pg_url)
-    out = capsys.readouterr().out
-    assert code == 0, out
+    captured = capsys.readouterr()
+    out = captured.out
+    assert code == 0, out + captured.err
     counts = {line.split()[0]: int(line.split()[1]) for line in out.splitlines()
               if line.startswith("  ")}
     assert list(counts) == list(TABLES)

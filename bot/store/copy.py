@@ -38,6 +38,9 @@ TABLES = (
     "checker_examples",
     "checker_groups",
 )
+# Not copied: which processes run and who holds a periodic job's lease describe the running
+# installation, not its data (the instances of the new store register themselves).
+RUNTIME_TABLES = frozenset({"instances", "leases", "schema_version"})
 # Rows read from SQLite and written with COPY at a time.
 CHUNK = 5000
 
@@ -130,7 +133,7 @@ async def _check_tables(source: Database) -> None:
     """Refuse to copy when the store has a table this module does not know."""
     names = {str(r[0]) for r in await source.fetch(
         "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")}
-    unknown = sorted(names - set(TABLES) - {"schema_version"})
+    unknown = sorted(names - set(TABLES) - RUNTIME_TABLES)
     if unknown:
         raise CopyError(f"tables not known to the copy: {', '.join(unknown)} "
                         "(add them to bot.store.copy.TABLES)")
