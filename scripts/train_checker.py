@@ -5,6 +5,9 @@
     .venv/bin/python scripts/train_checker.py --cv        # 5-fold cross-validation of the whole
                                                           # checker on the train split; writes
                                                           # nothing
+    .venv/bin/python scripts/train_checker.py --cv --seeds 8 --disguised
+                                                          # pooled over 8 fold splits, on
+                                                          # disguised copies of the lines
 
 Positives are lines labelled scam or suspicious; negatives ham and spam. The test split is never
 read here (it is for bench/checker_bench.py only): every choice of features, C, weights and
@@ -20,6 +23,7 @@ import argparse
 import json
 import math
 import random
+import sys
 import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -90,8 +94,9 @@ def scam_examples(train: list[dict[str, str]]) -> list[str]:
     return sorted({x["text"] for x in train if x["label"] == "scam"})
 
 
-def folds(train: list[dict[str, str]]) -> list[list[dict[str, str]]]:
-    """Split lines into FOLDS parts, stratified by kind, by a fixed seed."""
+def folds(train: list[dict[str, str]], seed: str = "") -> list[list[dict[str, str]]]:
+    """Split lines into FOLDS parts, stratified by kind, by a fixed seed ("" is the default
+    split; other seeds give other splits, to see how much a figure moves with the split)."""
     by_kind: dict[str, list[dict[str, str]]] = defaultdict(list)
     for x in train:
         by_kind[x["kind"]].append(x)
@@ -99,7 +104,7 @@ def folds(train: list[dict[str, str]]) -> list[list[dict[str, str]]]:
     n = 0
     for kind in sorted(by_kind):
         lines = sorted(by_kind[kind], key=lambda x: x["id"])
-        random.Random(f"checker-cv:{kind}").shuffle(lines)
+        random.Random(f"checker-cv{seed}:{kind}").shuffle(lines)
         for x in lines:
             parts[n % FOLDS].append(x)
             n += 1
@@ -107,30 +112,39 @@ def folds(train: list[dict[str, str]]) -> list[list[dict[str, str]]]:
 
 
 def cross_validate(train: list[dict[str, str]], c: float, max_features: int,
-                   verbose: bool) -> tuple[float, float]:
-    """Check each fold with a checker built from the other folds; print and return P, R."""
+                   verbose: bool, seeds: int = 1, disguised: bool = False) -> tuple[float, float]:
+    """Check each fold with a checker built from the other folds; print and return P, R.
+    ``seeds``: repeat with that many different fold splits and pool the counts;
+    ``disguised``: check each held-out line disguised as bench/checker_bench.py does."""
+    if disguised:  # the bench's own disguise (opencc, pypinyin), so CV and bench agree
+        sys.path.insert(0, str(ROOT))
+        from bench.checker_bench import disguise
     rules = load_rules()
-    parts = folds(train)
     tp = fp = fn = 0
     per_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for i, held in enumerate(parts):
-        rest = [x for j, p in enumerate(parts) if j != i for x in p]
-        content, _ = fit(rest, c, max_features)
-        vocab = content["vocab"]
-        model = Model({g: v[0] for g, v in vocab.items()}, {g: v[1] for g, v in vocab.items()},
-                      float(content["intercept"]))
-        checker = Checker(rules, model, scam_examples(rest))
-        for x in held:
-            truth = x["label"] in POSITIVE
-            said = checker.check(x["text"]).verdict in (Verdict.SCAM, Verdict.SUSPICIOUS)
-            tp += truth and said
-            fp += said and not truth
-            fn += truth and not said
-            per_kind[x["kind"]][0] += said
-            per_kind[x["kind"]][1] += 1
+    for s in range(seeds):
+        parts = folds(train, "" if s == 0 else str(s))
+        rng = random.Random(7)
+        for i, held in enumerate(parts):
+            rest = [x for j, p in enumerate(parts) if j != i for x in p]
+            content, _ = fit(rest, c, max_features)
+            vocab = content["vocab"]
+            model = Model({g: v[0] for g, v in vocab.items()},
+                          {g: v[1] for g, v in vocab.items()}, float(content["intercept"]))
+            checker = Checker(rules, model, scam_examples(rest))
+            for x in held:
+                truth = x["label"] in POSITIVE
+                text = disguise(x["text"], rng) if disguised else x["text"]
+                said = checker.check(text).verdict in (Verdict.SCAM, Verdict.SUSPICIOUS)
+                tp += truth and said
+                fp += said and not truth
+                fn += truth and not said
+                per_kind[x["kind"]][0] += said
+                per_kind[x["kind"]][1] += 1
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
-    print(f"{FOLDS}-fold CV on train ({len(train)} lines, C={c}): "
+    how = (f", {seeds} fold splits" if seeds > 1 else "") + (", disguised" if disguised else "")
+    print(f"{FOLDS}-fold CV on train ({len(train)} lines, C={c}{how}): "
           f"precision {precision:.3f} recall {recall:.3f} (tp {tp}, fp {fp}, fn {fn})")
     if verbose:
         for kind, (said, n) in sorted(per_kind.items()):
@@ -143,10 +157,15 @@ def main() -> None:
     parser.add_argument("--max-features", type=int, default=20000)
     parser.add_argument("--c", type=float, default=16.0)  # chosen by 5-fold CV on train
     parser.add_argument("--cv", action="store_true", help="cross-validate on train, write nothing")
+    parser.add_argument("--seeds", type=int, default=1,
+                        help="with --cv: pool this many different fold splits")
+    parser.add_argument("--disguised", action="store_true",
+                        help="with --cv: check disguised copies of the held-out lines")
     args = parser.parse_args()
     train = load("train")
     if args.cv:
-        cross_validate(train, args.c, args.max_features, verbose=True)
+        cross_validate(train, args.c, args.max_features, verbose=True, seeds=args.seeds,
+                       disguised=args.disguised)
         return
     content, accuracy = fit(train, args.c, args.max_features)
     MODEL_FILE.write_text(json.dumps(content, ensure_ascii=False, sort_keys=True),

@@ -65,7 +65,13 @@ _DIGIT_RUN = re.compile(r"\d+")
 SIMILAR_SCAM = 0.92
 MODEL_MIN_CHARS = 8  # near-identical to a confirmed scam: taken as one
 SIMILAR_SUSPICIOUS = 0.8
-MODEL_SUSPICIOUS = 0.6  # the classifier's word alone, on an explicit check
+# The classifier's word alone, on an explicit check. Chosen by 5-fold CV on the train split
+# (eight fold seeds, each line also disguised as the bench does): F1 on plain text is flat from
+# 0.5 to 0.6 (0.926 / 0.926 / 0.925 at 0.5 / 0.55 / 0.6), on disguised text 0.55 beats 0.6
+# (0.907 vs 0.898, recall 0.908 vs 0.878), at some precision (plain 0.919 vs 0.936).
+# Unprompted text keeps the stricter 0.6 (not tuned there).
+MODEL_SUSPICIOUS = 0.55
+MODEL_SUSPICIOUS_UNPROMPTED = 0.6
 
 
 @dataclass
@@ -169,7 +175,7 @@ class Checker:
             return False
         if not unprompted:
             return probability >= MODEL_SUSPICIOUS
-        if probability >= MODEL_SUSPICIOUS and (score > 0 or similar >= 0.5):
+        if probability >= MODEL_SUSPICIOUS_UNPROMPTED and (score > 0 or similar >= 0.5):
             return True
         return probability >= 0.9 and length >= 2 * MODEL_MIN_CHARS
 
