@@ -461,6 +461,8 @@ async def _stop_alert(query: CallbackQuery, me: Who, row: BroadcastRow) -> None:
             feature.sender.cancel(row.id)
         await query.answer(me.t("alert-stopping"))
         log.info("broadcast %d stopped by its author", row.id)
+        if feature.sender is not None:
+            await feature.sender.summarize_stopped(row.id)
     else:
         await query.answer(me.t("alert-not-draft"), show_alert=True)
 

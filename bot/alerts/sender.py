@@ -216,6 +216,22 @@ class Sender:
             self._run.cancelled = True
         self._wake.set()
 
+    async def summarize_stopped(self, broadcast_id: int) -> None:
+        """Show the summary of a broadcast stopped before this sender took it up.
+
+        A broadcast this sender runs gets its summary when its in-flight sends land (``_step``);
+        one stopped before any process claimed a row would otherwise keep its Stop button.
+        """
+        if self._run is not None and self._run.row.id == broadcast_id:
+            return
+        row = await self.store.broadcast(broadcast_id)
+        if row is None or row.state is not BroadcastState.CANCELLED:
+            return
+        counts = await self.store.counts(broadcast_id)
+        if counts.sending:
+            return  # another process still has rows in flight; it shows the summary
+        await self._edit_status(row, counts, None, wait=False)
+
     @property
     def idle(self) -> bool:
         """Tell whether nothing is being sent or waiting to be written."""
