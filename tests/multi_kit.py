@@ -158,23 +158,7 @@ class Store:
 
 
 async def copy_to_postgresql(db: Path, url: str) -> None:
-    """Copy a prepared SQLite file into PostgreSQL (``python -m bot db copy``'s code).
-
-    Tables the copy does not know yet (the coordination tables ``instances`` and ``leases``,
-    empty before any instance ran) are dropped from the SQLite file first, since the copy
-    refuses a store with tables it does not know.
-    """
-    conn = sqlite3.connect(db, timeout=10)
-    try:
-        names = {str(n) for (n,) in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")}
-        for table in sorted(names - set(store_copy.TABLES) - {"schema_version"}):
-            (count,), = conn.execute(f"SELECT COUNT(*) FROM {table}")
-            assert count == 0, f"{table} holds rows the copy would leave behind"
-            conn.execute(f"DROP TABLE {table}")
-        conn.commit()
-    finally:
-        conn.close()
+    """Copy a prepared SQLite file into PostgreSQL (``python -m bot db copy``'s code)."""
     await store_copy.copy(db, url, lambda line: None)
 
 
