@@ -7,23 +7,21 @@ client (a text typed after such a prompt is a reply to it), as the console does.
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
-from tests.conftest import Harness
-from tests.test_triage import consent, pick
+from tests.conftest import Harness, both_dialects
+from tests.test_triage import consent, pick, stored_values
+
+# Harness tests run on SQLite and on PostgreSQL.
+dialect = both_dialects
 
 SCAM = "恭喜您获得京东百万保障，现在需要关闭否则每月扣费，请加QQ 12345678 办理注销"
 CHAT = "明天一起吃饭吗？我六点下班"
 
 
-def dump(h: Harness) -> str:
-    db = sqlite3.connect(h.settings.database_path)
-    try:
-        return "\n".join(db.iterdump())
-    finally:
-        db.close()
+async def dump(h: Harness) -> str:
+    return await stored_values(h)
 
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
@@ -47,7 +45,7 @@ async def test_check_alone_asks_and_the_pasted_message_is_checked_before_consent
     # Without a prompt, a harmless first message still gets the welcome.
     await h.send(CHAT)
     assert h.buttons(1)[-2:] == [h.t("btn-consent-yes", lang), h.t("btn-consent-no", lang)]
-    stored = dump(h)
+    stored = await dump(h)
     assert "12345678" not in stored and "百万保障" not in stored and "吃饭" not in stored
 
 
@@ -55,7 +53,7 @@ async def test_a_pasted_scam_before_consent_gets_the_verdict_not_the_welcome(
         harness: Harness) -> None:
     await harness.send(SCAM)
     assert harness.last_text(1).startswith(harness.t("checker-verdict-scam"))
-    assert "百万保障" not in dump(harness)
+    assert "百万保障" not in await dump(harness)
 
 
 async def test_the_answer_to_the_prompt_is_checked_while_a_question_is_open(
@@ -72,7 +70,7 @@ async def test_the_answer_to_the_prompt_is_checked_while_a_question_is_open(
     assert h.last_text(1).startswith(h.t("checker-verdict-unknown"))
     case = await h.svc.store.current_case(user)
     assert case is not None and case.step == before.step, "the open question is untouched"
-    assert "吃饭" not in dump(h)
+    assert "吃饭" not in await dump(h)
 
 
 async def test_text_after_another_screen_is_not_taken_for_a_message_to_check(

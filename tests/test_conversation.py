@@ -10,7 +10,7 @@ from bot.followups.handlers import followups_of
 from bot.followups.store import State
 from bot.handlers import triage as triage_handlers
 from bot.store.cases import CaseStatus
-from tests.conftest import Harness
+from tests.conftest import Harness, both_dialects
 from tests.test_triage import (
     answer_all,
     case_of,
@@ -19,6 +19,9 @@ from tests.test_triage import (
     last_message_with_buttons,
     pick,
 )
+
+# Harness tests run on SQLite and on PostgreSQL.
+dialect = both_dialects
 
 LANGS = ["zh-CN", "en"]
 DAY = 86400.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.handlers.views import Answer
-from tests.conftest import Harness
+from tests.conftest import Harness, both_dialects
 from tests.test_triage import (
     answer_all,
     assert_sizes,
@@ -14,6 +14,9 @@ from tests.test_triage import (
     last_message_with_buttons,
     pick,
 )
+
+# Harness tests run on SQLite and on PostgreSQL.
+dialect = both_dialects
 
 LANGS = ["zh-CN", "en"]
 
