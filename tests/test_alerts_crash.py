@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from bot.alerts.store import AlertStore
-from bot.store.db import Database
+from bot.store.db import open_database
+from tests.conftest import DIALECTS, database_url_for
 from tests.fakes.botapi import FakeBotApi
 from tests.proc import run_bot
 
@@ -28,14 +28,19 @@ def deliveries(api: FakeBotApi) -> Counter[int]:
                    if c.ok and c.chat_id != ADMIN and MARK in str(c.params.get("text", "")))
 
 
-async def test_sigkill_mid_broadcast_then_resume(tmp_path: Path) -> None:
+@pytest.mark.parametrize("store_kind", DIALECTS)
+async def test_sigkill_mid_broadcast_then_resume(tmp_path: Path, store_kind: str,
+                                                 request: pytest.FixtureRequest) -> None:
     path = tmp_path / "bot.sqlite3"
-    db = await Database.open(path)
+    url = database_url_for(request, store_kind)
+    db = await open_database(url, path)
     store = AlertStore(db)
     for user in SUBSCRIBERS:
         await store.subscribe(user, "zh-CN", 0.0)
     await db.close()
     env = {"ADMIN_IDS": str(ADMIN), "BROADCAST_RATE": "20"}
+    if url:
+        env["DATABASE_URL"] = url
     # A slow API keeps several sends in flight when the process dies.
     async with FakeBotApi(response_delay=0.15) as api:
         bot = run_bot(path, api.base_url, env)
@@ -65,9 +70,12 @@ async def test_sigkill_mid_broadcast_then_resume(tmp_path: Path) -> None:
           f"{duplicates} duplicates after resume")
     assert set(after) == set(SUBSCRIBERS), "someone never got the alert"
     assert duplicates <= inflight
-    with sqlite3.connect(path) as conn:
-        states = dict(conn.execute(
-            "SELECT state, COUNT(*) FROM alert_deliveries GROUP BY state").fetchall())
-        stored = conn.execute("SELECT resumed_inflight FROM alert_broadcasts").fetchone()[0]
+    db = await open_database(url, path, migrate=False)
+    try:
+        states = {str(r[0]): int(r[1]) for r in await db.fetch(
+            "SELECT state, COUNT(*) FROM alert_deliveries GROUP BY state")}
+        stored = await db.fetchval("SELECT resumed_inflight FROM alert_broadcasts")
+    finally:
+        await db.close()
     assert states == {"sent": len(SUBSCRIBERS)}
     assert stored == inflight

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.store.db import open_database
+from tests.conftest import DIALECTS, database_url_for
 from tests.fakes.botapi import FakeBotApi
 from tests.proc import run_bot
 from tests.test_e2e_triage import User, edited, says, says_starting
@@ -15,22 +16,30 @@ from tests.test_e2e_triage import User, edited, says, says_starting
 pytestmark = pytest.mark.slow
 
 
-def stored_case(db: Path) -> dict[str, Any]:
-    """Read the user's case straight from the file, as a fresh process would."""
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
+async def query(db: Path, url: str | None, sql: str) -> list[dict[str, Any]]:
+    """Read straight from the store (the file, or PostgreSQL), as a fresh process would."""
+    store = await open_database(url, db, migrate=False)
     try:
-        row = conn.execute("SELECT * FROM cases WHERE user_id=42").fetchone()
-        return dict(row)
+        return [dict(row) for row in await store.fetch(sql)]
     finally:
-        conn.close()
+        await store.close()
 
 
-async def test_sigkill_after_an_acknowledged_answer(tmp_path: Path) -> None:
+async def stored_case(db: Path, url: str | None) -> dict[str, Any]:
+    """The user's case as stored."""
+    (case,) = await query(db, url, "SELECT * FROM cases WHERE user_id=42")
+    return case
+
+
+@pytest.mark.parametrize("store", DIALECTS)
+async def test_sigkill_after_an_acknowledged_answer(tmp_path: Path, store: str,
+                                                    request: pytest.FixtureRequest) -> None:
     db = tmp_path / "bot.sqlite3"
+    url = database_url_for(request, store)
+    extra = {"DATABASE_URL": url} if url else None
     async with FakeBotApi() as api:
         u = User(api, 42, "zh-CN")
-        bot = run_bot(db, api.base_url)
+        bot = run_bot(db, api.base_url, extra=extra)
         await bot.start()
         await u.send("/start", says_starting(42, u.t("welcome")[:10]))
         await u.press("btn-consent-yes", says(42, u.t("triage-symptoms-prompt")))
@@ -46,14 +55,14 @@ async def test_sigkill_after_an_acknowledged_answer(tmp_path: Path) -> None:
                       and c.chat_id == 42 and u.t("q-noticed-today") in str(c.params["text"]))
         await bot.kill9()
 
-        case = stored_case(db)
+        case = await stored_case(db, url)
         assert case["step"] == "amount"
         assert case["symptoms"] == '["baitiao","unknown_login"]'
         assert case["emergency_done"] == '["freeze_baitiao","lock_account"]'
         assert case["answers"] == '{"noticed":"today"}'
 
         # Same database, new process: whatever it is sent again, it continues where it was.
-        bot = run_bot(db, api.base_url)
+        bot = run_bot(db, api.base_url, extra=extra)
         await bot.start()
         await u.send("/start", says(42, u.t("resume-offer", case=1,
                                             step=u.t("step-name-amount"))))
@@ -61,10 +70,10 @@ async def test_sigkill_after_an_acknowledged_answer(tmp_path: Path) -> None:
         # A text answer is acknowledged by the next question; crash right after it.
         await u.send("¥2,000", says(42, u.t("q-cause")))
         await bot.kill9()
-        case = stored_case(db)
+        case = await stored_case(db, url)
         assert case["step"] == "cause" and case["amount"] == "2000.00"
 
-        bot = run_bot(db, api.base_url)
+        bot = run_bot(db, api.base_url, extra=extra)
         await bot.start()
         try:
             await u.send("/start", says(42, u.t("resume-offer", case=1,
@@ -77,17 +86,14 @@ async def test_sigkill_after_an_acknowledged_answer(tmp_path: Path) -> None:
                 and str(c.params.get("text", "")).endswith(footer)))
         finally:
             assert await bot.terminate() == 0
-        case = stored_case(db)
+        case = await stored_case(db, url)
         assert case["status"] == "planned" and case["verdict"] == "claimable"
         assert case["emergency_done"] == '["freeze_baitiao","lock_account"]'
         assert case["answers"] == (
             '{"noticed":"today","_amount":"known","cause":"none","police":"not_yet"}'
         )
-        conn = sqlite3.connect(db)
-        try:
-            kinds = [r[0] for r in conn.execute("SELECT kind FROM case_events ORDER BY id")]
-        finally:
-            conn.close()
+        events = await query(db, url, "SELECT kind FROM case_events ORDER BY id")
+        kinds = [r["kind"] for r in events]
         # Nothing recorded twice even if a killed process's update was delivered again.
         assert kinds.count("answered") == 4 and kinds.count("symptoms") == 1
         assert kinds[-1] == "verdict"
