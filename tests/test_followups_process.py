@@ -15,6 +15,9 @@ import pytest
 
 from bench.followups_data import populate
 from bot.i18n import Translator
+from bot.store import copy as store_copy
+from bot.store.db import open_database
+from tests.conftest import DIALECTS
 from tests.fakes.botapi import Call, FakeBotApi
 from tests.proc import run_bot
 
@@ -81,28 +84,47 @@ async def test_triage_then_reminders_arrive_and_a_button_moves_the_case(tmp_path
     assert {"jd_answer_3", "jd_answer_7", "escalate"} <= steps
 
 
-async def test_sigkill_during_a_burst_never_sends_twice_and_loses_none(tmp_path: Path) -> None:
+async def rows(db: Path, url: str | None, sql: str,
+               params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Read straight from the store (the file, or PostgreSQL)."""
+    store = await open_database(url, db, migrate=False)
+    try:
+        return [tuple(r) for r in await store.fetch(sql, params)]
+    finally:
+        await store.close()
+
+
+@pytest.mark.parametrize("store_kind", DIALECTS)
+async def test_sigkill_during_a_burst_never_sends_twice_and_loses_none(
+        tmp_path: Path, store_kind: str, request: pytest.FixtureRequest) -> None:
     db = tmp_path / "bot.sqlite3"
     users = range(1000, 1150)
     now = time.time()
     populate(db, users, 1, lambda i, k: now - 60 + i * 0.001, now=now - 120)
+    env = dict(NO_QUIET)
+    url: str | None = None
+    if store_kind == "postgresql":
+        # The same reminders, moved into PostgreSQL with `python -m bot db copy`'s code.
+        url = str(request.getfixturevalue("pg_empty_url"))
+        await store_copy.copy(db, url, lambda line: None)
+        env["DATABASE_URL"] = url
     rng = random.Random(7)
     kills = 0
     async with FakeBotApi(response_delay=0.005) as api:
         for _ in range(4):
-            bot = run_bot(db, api.base_url, NO_QUIET)
+            bot = run_bot(db, api.base_url, env)
             await bot.start()
             await asyncio.sleep(rng.uniform(0.3, 1.5))
             await bot.kill9()
             kills += 1
-        bot = run_bot(db, api.base_url, NO_QUIET)
+        bot = run_bot(db, api.base_url, env)
         await bot.start()
         try:
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
-                left = sqlite3.connect(db).execute(
-                    "SELECT COUNT(*) FROM followups WHERE due_at < ? AND state IN "
-                    "('pending','sending')", (now,)).fetchone()[0]
+                (left,), = await rows(db, url,
+                                      "SELECT COUNT(*) FROM followups WHERE due_at < ? AND state "
+                                      "IN ('pending','sending')", (now,))
                 if left == 0:
                     break
                 await asyncio.sleep(0.2)
@@ -110,13 +132,11 @@ async def test_sigkill_during_a_burst_never_sends_twice_and_loses_none(tmp_path:
             assert await bot.terminate() == 0
         delivered = Counter(c.chat_id for c in api.calls
                             if c.method == "sendMessage" and c.ok and c.chat_id in users)
-    conn = sqlite3.connect(db)
-    first = {case: state for case, state in conn.execute(
-        "SELECT case_id, state FROM followups WHERE id IN "
+    first = {case: state for case, state in await rows(
+        db, url, "SELECT case_id, state FROM followups WHERE id IN "
         "(SELECT MIN(id) FROM followups GROUP BY case_id)")}
-    reasked = {case for (case,) in conn.execute(
-        "SELECT case_id FROM followups WHERE state='pending' AND due_at > ?", (now,))}
-    conn.close()
+    reasked = {case for (case,) in await rows(
+        db, url, "SELECT case_id FROM followups WHERE state='pending' AND due_at > ?", (now,))}
     assert kills == 4
     assert max(delivered.values()) == 1, "a reminder was delivered twice"
     states = Counter(first.values())
