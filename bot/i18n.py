@@ -93,11 +93,16 @@ class Translator:
         self.keys: dict[str, frozenset[str]] = {}
         for locale in SUPPORTED_LOCALES:
             bundle = FluentBundle([locale], use_isolating=False)
+            keys: set[str] = set()
             for path in sorted((locales_dir / locale).glob("*.ftl")):
-                bundle.add_resource(FluentResource(path.read_text(encoding="utf-8")))
+                # Parsed once: the bundle formats from it, its messages give the keys (the
+                # strict checks of ``parse_catalogue`` belong to the catalogue tests).
+                resource = FluentResource(path.read_text(encoding="utf-8"))
+                bundle.add_resource(resource)
+                keys.update(item.id.name for item in resource.body
+                            if isinstance(item, ast.Message))
             self._bundles[locale] = bundle
-            entries, _ = parse_catalogue(locales_dir / locale)
-            self.keys[locale] = frozenset(entries)
+            self.keys[locale] = frozenset(keys)
 
     def has(self, key: str, locale: str = SOURCE_LOCALE) -> bool:
         """Tell whether a key exists in a locale."""
