@@ -10,7 +10,6 @@ into the chat.
 from __future__ import annotations
 
 import asyncio
-import html
 import os
 import re
 import sys
@@ -23,13 +22,13 @@ from bot.app import build_application, build_services, start_app, stop_app
 from bot.engine.schema import AmountStep
 from bot.evidence.handlers import DRAFT_TTL_S, evidence_of
 from bot.evidence.handlers import EXTRAS_KEY as EVIDENCE_KEY
+from bot.handlers.views import plain
 from bot.i18n import locale_for
 from bot.services import Services
 from bot.settings import Settings
 from bot.transport.local import LOCAL_TOKEN, ApiCall, LocalBotApi, UpdateFactory
 
 CONSOLE_USER_ID = 10001
-_TAG = re.compile(r"<[^>]+>")
 PRESS = re.compile(r"^#\s*(\d+)$")
 FILES_DIR = "console-files"
 LOG_FILE = "console.log"
@@ -38,11 +37,6 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"%PDF", "pdf"), (b"\x89PNG", "png"), (b"\xff\xd8\xff", "jpg"), (b"PK\x03\x04", "zip"),
     (b"{", "json"), (b"[", "json"),
 )
-
-
-def plain(text: str) -> str:
-    """Turn the bot's HTML into terminal text."""
-    return html.unescape(_TAG.sub("", text))
 
 
 def language_from_env(env: Mapping[str, str] | None = None) -> str | None:

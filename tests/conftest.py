@@ -22,7 +22,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 from bot.app import App, build_application, build_services, start_app, stop_app
 from bot.services import Services
 from bot.settings import Settings
-from bot.store.db import PostgresDatabase
+from bot.store.db import PostgresDatabase, open_database
 from bot.transport.local import LOCAL_TOKEN, ApiCall, LocalBotApi, UpdateFactory
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -245,6 +245,17 @@ def both_dialects(request: pytest.FixtureRequest) -> str:
 def database_url_for(request: pytest.FixtureRequest, dialect: str) -> str | None:
     """Return a fresh PostgreSQL URL for the postgresql dialect, None for SQLite."""
     return str(request.getfixturevalue("pg_url")) if dialect == "postgresql" else None
+
+
+async def read_store(url: str | None, path: Path, sql: str,
+                     params: tuple[object, ...] = ()) -> list[dict[str, Any]]:
+    """Read straight from a bot process's store (PostgreSQL at ``url``, else the SQLite file),
+    as a fresh process would."""
+    store = await open_database(url, path, migrate=False)
+    try:
+        return [dict(row) for row in await store.fetch(sql, params)]
+    finally:
+        await store.close()
 
 
 async def start_harness(settings: Settings, clock: FakeClock) -> Harness:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.request import HTTPXRequest
@@ -30,7 +31,7 @@ from bot.i18n import Translator
 from bot.services import Services
 from bot.settings import Settings
 from bot.store.cases import CaseRow, CaseStatus, Store
-from bot.store.db import Database
+from bot.store.db import Database, Tx
 from bot.store.delivery import DeliveryStore
 from bot.updates import ChatOrderedProcessor
 from tests.fakes.botapi import Call, FakeBotApi
@@ -49,6 +50,9 @@ def http_settings(database: Path, api: FakeBotApi) -> Settings:
         _env_file=None, database_path=database, bot_token=TEST_TOKEN,
         bot_api_base_url=api.base_url, bot_api_file_url=api.base_file_url, quiet_hours=None,
     )
+
+
+T = TypeVar("T")
 
 
 class ObserverDatabase(Database):
@@ -73,6 +77,14 @@ class ObserverDatabase(Database):
         if self._raw is None:
             raise RuntimeError("the observer is closed")
         return self._raw.execute(sql, tuple(params)).fetchall()
+
+    async def write(self, fn: Callable[[Tx], Awaitable[T]]) -> T:
+        """Refuse: the observer only reads."""
+        raise PermissionError("the observer of a bot's database does not write")
+
+    def transaction(self) -> AbstractAsyncContextManager[Tx]:
+        """Refuse: the observer only reads."""
+        raise PermissionError("the observer of a bot's database does not write")
 
     async def close(self) -> None:
         """Close the connection."""

@@ -10,7 +10,7 @@ import pytest
 
 from bot.alerts.store import AlertStore
 from bot.store.db import open_database
-from tests.conftest import DIALECTS, database_url_for
+from tests.conftest import DIALECTS, database_url_for, read_store
 from tests.fakes.botapi import FakeBotApi
 from tests.proc import run_bot
 
@@ -70,12 +70,9 @@ async def test_sigkill_mid_broadcast_then_resume(tmp_path: Path, store_kind: str
           f"{duplicates} duplicates after resume")
     assert set(after) == set(SUBSCRIBERS), "someone never got the alert"
     assert duplicates <= inflight
-    db = await open_database(url, path, migrate=False)
-    try:
-        states = {str(r[0]): int(r[1]) for r in await db.fetch(
-            "SELECT state, COUNT(*) FROM alert_deliveries GROUP BY state")}
-        stored = await db.fetchval("SELECT resumed_inflight FROM alert_broadcasts")
-    finally:
-        await db.close()
+    states = {str(r["state"]): int(r["n"]) for r in await read_store(
+        url, path, "SELECT state, COUNT(*) AS n FROM alert_deliveries GROUP BY state")}
+    (row,) = await read_store(url, path, "SELECT resumed_inflight FROM alert_broadcasts")
+    stored = row["resumed_inflight"]
     assert states == {"sent": len(SUBSCRIBERS)}
     assert stored == inflight

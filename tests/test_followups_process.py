@@ -16,8 +16,7 @@ import pytest
 from bench.followups_data import populate
 from bot.i18n import Translator
 from bot.store import copy as store_copy
-from bot.store.db import open_database
-from tests.conftest import DIALECTS
+from tests.conftest import DIALECTS, read_store
 from tests.fakes.botapi import Call, FakeBotApi
 from tests.proc import run_bot
 
@@ -86,12 +85,8 @@ async def test_triage_then_reminders_arrive_and_a_button_moves_the_case(tmp_path
 
 async def rows(db: Path, url: str | None, sql: str,
                params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
-    """Read straight from the store (the file, or PostgreSQL)."""
-    store = await open_database(url, db, migrate=False)
-    try:
-        return [tuple(r) for r in await store.fetch(sql, params)]
-    finally:
-        await store.close()
+    """Rows of the store as tuples."""
+    return [tuple(r.values()) for r in await read_store(url, db, sql, params)]
 
 
 @pytest.mark.parametrize("store_kind", DIALECTS)

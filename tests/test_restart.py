@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.store.db import open_database
-from tests.conftest import DIALECTS, database_url_for
+from tests.conftest import DIALECTS, database_url_for, read_store
 from tests.fakes.botapi import FakeBotApi
 from tests.proc import run_bot
 from tests.test_e2e_triage import User, edited, says, says_starting
@@ -16,18 +15,9 @@ from tests.test_e2e_triage import User, edited, says, says_starting
 pytestmark = pytest.mark.slow
 
 
-async def query(db: Path, url: str | None, sql: str) -> list[dict[str, Any]]:
-    """Read straight from the store (the file, or PostgreSQL), as a fresh process would."""
-    store = await open_database(url, db, migrate=False)
-    try:
-        return [dict(row) for row in await store.fetch(sql)]
-    finally:
-        await store.close()
-
-
 async def stored_case(db: Path, url: str | None) -> dict[str, Any]:
     """The user's case as stored."""
-    (case,) = await query(db, url, "SELECT * FROM cases WHERE user_id=42")
+    (case,) = await read_store(url, db, "SELECT * FROM cases WHERE user_id=42")
     return case
 
 
@@ -92,7 +82,7 @@ async def test_sigkill_after_an_acknowledged_answer(tmp_path: Path, store: str,
         assert case["answers"] == (
             '{"noticed":"today","_amount":"known","cause":"none","police":"not_yet"}'
         )
-        events = await query(db, url, "SELECT kind FROM case_events ORDER BY id")
+        events = await read_store(url, db, "SELECT kind FROM case_events ORDER BY id")
         kinds = [r["kind"] for r in events]
         # Nothing recorded twice even if a killed process's update was delivered again.
         assert kinds.count("answered") == 4 and kinds.count("symptoms") == 1

@@ -33,7 +33,7 @@ from bot.checker.model import Model, load_examples
 from bot.checker.rules import load_rules
 from bot.checker.store import CheckerStore
 from bot.handlers.common import Who, edit, edit_keyboard, parsed_button, private_only, send, who
-from bot.handlers.views import Screen, kb
+from bot.handlers.views import Screen, kb, plain
 from bot.services import Services, services_of
 
 EXTRAS_KEY = "checker"
@@ -42,7 +42,6 @@ REPORT_WINDOW_S = 1800.0
 MAX_DOWNLOAD = 20 * 1024 * 1024  # the public Bot API's download limit
 MAX_QUOTES = 6
 _DIGITS = re.compile(r"\d{4,}")
-_TAGS = re.compile(r"<[^>]+>")
 
 VERDICT_KEYS: dict[Verdict, str] = {
     Verdict.SCAM: "checker-verdict-scam",
@@ -122,7 +121,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("reports", reports))
     # The answer to /check's prompt: registered before the triage's text handler, so a message
     # pasted there is checked even while a question is open or before consent (nothing stored).
-    prompts = {plain(text) for text in svc.t.all_locales("checker-prompt").values()}
+    prompts = {shown(text) for text in svc.t.all_locales("checker-prompt").values()}
     app.add_handler(MessageHandler(
         private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
         & PromptReply(prompts), prompted))
@@ -223,12 +222,12 @@ class PromptReply(filters.MessageFilter):
     def filter(self, message: Message) -> bool:
         reply = message.reply_to_message
         return (reply is not None and reply.from_user is not None and reply.from_user.is_bot
-                and plain(reply.text or "") in self.prompts)
+                and shown(reply.text or "") in self.prompts)
 
 
-def plain(text: str) -> str:
-    """The text of a message as Telegram shows it back: tags gone, entities unescaped."""
-    return " ".join(html.unescape(_TAGS.sub("", text)).split())
+def shown(text: str) -> str:
+    """The text of a message as Telegram shows it back (no tags, spaces folded)."""
+    return " ".join(plain(text).split())
 
 
 async def prompted(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from html import escape
+from html import escape, unescape
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -235,6 +236,14 @@ class Screen:
     # Instead of a keyboard: ask the client to open a reply to this message (ForceReply), with
     # this placeholder in the input field; the user's answer then arrives as a reply to it.
     reply_placeholder: str | None = None
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain(text: str) -> str:
+    """A screen's HTML as the reader sees it: tags gone, entities unescaped."""
+    return unescape(_TAG.sub("", text))
 
 
 def kb(rows: Sequence[Sequence[tuple[str, Callback]]]) -> InlineKeyboardMarkup:

@@ -34,6 +34,7 @@ transactions at once (the stores' read-then-write steps rely on that).
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import contextlib
 import functools
@@ -120,7 +121,7 @@ def migrations(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:
     return found
 
 
-class Database:
+class Database(abc.ABC):
     """The interface every store uses; ``SqliteDatabase`` and ``PostgresDatabase`` implement it.
 
     ``fetch`` / ``fetchone`` / ``fetchval`` read committed rows; ``execute`` runs one write
@@ -141,9 +142,9 @@ class Database:
         return await SqliteDatabase.connect(path)
 
     # -- reads and single writes (subclasses implement) ----------------------------------
+    @abc.abstractmethod
     async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
         """Return every row of a query."""
-        raise NotImplementedError
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         """Return the first row of a query, or None."""
@@ -159,22 +160,22 @@ class Database:
         """Run one write statement (committed); return the number of rows it changed."""
         return await self.write(lambda tx: tx.execute(sql, params))
 
+    @abc.abstractmethod
     async def write(self, fn: Callable[[Tx], Awaitable[T]]) -> T:
         """Run ``fn`` in one transaction, committed before this returns.
 
         ``fn`` must await only its ``Tx`` (on SQLite it runs inline, uninterrupted).
         """
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def transaction(self) -> AbstractAsyncContextManager[Tx]:
         """Run statements in one transaction, committed when the block ends."""
-        raise NotImplementedError
 
     async def migrate(self) -> list[str]:
         """Apply, in number order, every migration not yet recorded; return their names."""
         await self._plain("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
         # A set, not a maximum: features land independently, so 003 may be applied before 002.
-        applied = {int(r[0]) for r in await self.fetch("SELECT version FROM schema_version")}
+        applied = await self.applied_migrations()
         done: list[str] = []
         for number, path in migrations():
             if number in applied:
@@ -201,10 +202,13 @@ class Database:
 
     async def checkpoint(self) -> None:
         """Make an erasure final on disk where the engine needs a step for that."""
+        # By default nothing: a PostgreSQL DELETE is final for every query at once (SQLite
+        # overrides this to checkpoint its WAL).
+        return None
 
+    @abc.abstractmethod
     async def close(self) -> None:
         """Close every connection."""
-        raise NotImplementedError
 
     async def _plain(self, sql: str) -> None:
         """Run one statement outside any transaction (DDL before migrations)."""
