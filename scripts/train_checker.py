@@ -112,7 +112,8 @@ def folds(train: list[dict[str, str]], seed: str = "") -> list[list[dict[str, st
 
 
 def cross_validate(train: list[dict[str, str]], c: float, max_features: int,
-                   verbose: bool, seeds: int = 1, disguised: bool = False) -> tuple[float, float]:
+                   verbose: bool, seeds: int = 1, disguised: bool = False,
+                   errors: bool = False) -> tuple[float, float]:
     """Check each fold with a checker built from the other folds; print and return P, R.
     ``seeds``: repeat with that many different fold splits and pool the counts;
     ``disguised``: check each held-out line disguised as bench/checker_bench.py does."""
@@ -141,6 +142,8 @@ def cross_validate(train: list[dict[str, str]], c: float, max_features: int,
                 fn += truth and not said
                 per_kind[x["kind"]][0] += said
                 per_kind[x["kind"]][1] += 1
+                if errors and truth != said:
+                    print(f"  {'FN' if truth else 'FP'} {x['id']} {x['kind']}: {x['text'][:90]}")
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     how = (f", {seeds} fold splits" if seeds > 1 else "") + (", disguised" if disguised else "")
@@ -161,11 +164,13 @@ def main() -> None:
                         help="with --cv: pool this many different fold splits")
     parser.add_argument("--disguised", action="store_true",
                         help="with --cv: check disguised copies of the held-out lines")
+    parser.add_argument("--errors", action="store_true",
+                        help="with --cv: print each misjudged train line")
     args = parser.parse_args()
     train = load("train")
     if args.cv:
         cross_validate(train, args.c, args.max_features, verbose=True, seeds=args.seeds,
-                       disguised=args.disguised)
+                       disguised=args.disguised, errors=args.errors)
         return
     content, accuracy = fit(train, args.c, args.max_features)
     MODEL_FILE.write_text(json.dumps(content, ensure_ascii=False, sort_keys=True),
