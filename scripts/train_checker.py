@@ -64,7 +64,9 @@ def fit(train: list[dict[str, str]], c: float, max_features: int,
     df: Counter[str] = Counter()
     for plain, text, tag in zip(plains, words, tags, strict=True):
         df.update(set(grams(plain, text, tag)))
-    kept = [g for g, n in df.most_common(max_features) if n >= 2]
+    # Ties broken by the n-gram itself: the same lines give the same model whatever the hash seed.
+    ranked = sorted(df.items(), key=lambda item: (-item[1], item[0]))
+    kept = [g for g, n in ranked[:max_features] if n >= 2]
     n_docs = len(plains)
     idf = {g: math.log((1 + n_docs) / (1 + df[g])) + 1.0 for g in kept}
     index = {g: i for i, g in enumerate(kept)}
