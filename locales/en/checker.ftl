@@ -54,6 +54,8 @@ checker-kind-investment = "Guaranteed high-return investment"
 checker-truth-investment = The truth: investments that promise sure profits, "trading mentors" or insider tips are scams.
 checker-kind-phishing = "A link that imitates JD"
 checker-truth-phishing = The truth: JD's address is jd.com; other addresses that borrow JD's name are phishing sites. Don't type anything into them.
+checker-kind-fake-relative = "It's me, your relative, friend or boss: I need money now"
+checker-truth-fake-relative = The truth: scammers take over or imitate the accounts of relatives, friends, bosses and teachers, say they changed number or are in trouble, and ask for money. Call them on the number you already had, or see them, before sending anything.
 
 guard-groups-only = /guard works in groups, for their admins.
 guard-admins-only = Only this group's admins can set the scam guard.

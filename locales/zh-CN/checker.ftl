@@ -54,6 +54,8 @@ checker-kind-investment = 「稳赚高回报投资」
 checker-truth-investment = 真相：承诺稳赚、带单、内幕消息的投资都是诈骗。
 checker-kind-phishing = 「仿冒京东的链接」
 checker-truth-phishing = 真相：京东的网址是 jd.com；借用京东名字的其他网址是钓鱼网站，不要在里面输入任何信息。
+checker-kind-fake-relative = 「我是你家人/朋友/领导，急需用钱」
+checker-truth-fake-relative = 真相：骗子会盗用或冒充亲友、领导、老师的账号，说换了号、出了事、急需钱。先用你原来存的号码打电话或当面核实，核实前一分钱都不要转。
 
 guard-groups-only = /guard 只能在群里由管理员使用。
 guard-admins-only = 只有本群管理员可以设置诈骗消息防护。
