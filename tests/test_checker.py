@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,6 +28,10 @@ from tests.test_triage import (
     pick,
     stored_values,
 )
+
+CORPUS_LINES = [json.loads(x) for x in (Path(__file__).resolve().parent.parent / "corpus"
+                                        / "messages.jsonl").read_text(encoding="utf-8").splitlines()
+                if x.strip()]
 
 # The store-level and harness tests run on SQLite and on PostgreSQL.
 dialect = both_dialects
@@ -377,3 +383,25 @@ def test_english_and_relative_scams_name_the_scam_and_quote_its_flags(
 ])
 def test_english_notices_and_warnings_are_not_flagged(text: str) -> None:
     assert CHECKER.check(text).verdict in (Verdict.UNKNOWN, Verdict.SPAM), text
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+async def test_a_verdict_without_a_phrase_to_quote_says_what_it_rests_on(h: Harness,
+                                                                         lang: str) -> None:
+    checker = feature(h.svc).checker
+    lines = CORPUS_LINES
+    # A train-split opener with no red-flag phrase that the shipped classifier still catches
+    # (scam lines are confirmed examples, so those are caught by their resemblance instead).
+    model_only = next(x["text"] for x in lines if x["split"] == "train"
+                      and x["label"] == "suspicious"
+                      and checker.check(x["text"]).reasons == ("model",))
+    await h.send("/check " + model_only, lang=lang)
+    text = h.last_text(1)
+    assert text.startswith(h.t("checker-verdict-suspicious", lang))
+    assert h.t("checker-why-model", lang) in text
+    # A rewording of a confirmed scam with nothing in it the rules know: the resemblance, in %.
+    checker.add_examples(["恭喜您获得京东内部员工福利名额请添加客服企鹅号领取礼品"])
+    await h.send("/check 恭喜您获得京东内部员工福利名额，请添加客服企鹅号领取礼品！", lang=lang)
+    text = h.last_text(1)
+    assert text.startswith(h.t("checker-verdict-scam", lang))
+    assert h.t("checker-why-similar", lang, percent=100) in text

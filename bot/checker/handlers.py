@@ -156,6 +156,12 @@ def result_screen(me: Who, result: Result, ref: int) -> Screen:
         notes = {FLAG_NOTE_KEYS[f.signal] for f in quotes if f.signal in FLAG_NOTE_KEYS}
         lines += [t(key) for key in sorted(notes)]
         parts.append(t("checker-flags-intro") + "\n" + "\n".join(lines))
+    # A verdict the red flags alone do not explain says what it rests on.
+    if result.verdict in (Verdict.SCAM, Verdict.SUSPICIOUS) and "rules" not in result.reasons:
+        if "similar" in result.reasons:
+            parts.append(t("checker-why-similar", percent=round(result.similar * 100)))
+        else:
+            parts.append(t("checker-why-model"))
     if result.kind is not None and result.verdict in (Verdict.SCAM, Verdict.SUSPICIOUS):
         kind = me.svc.extras[EXTRAS_KEY].checker.rules.kind(result.kind)
         parts.append(t("checker-resembles", kind=t(kind.name)) + "\n" + t(kind.truth))
