@@ -69,7 +69,9 @@ SIMILAR_SUSPICIOUS = 0.8
 # (eight fold seeds, each line also disguised as the bench does): F1 on plain text is flat from
 # 0.5 to 0.6 (0.926 / 0.926 / 0.925 at 0.5 / 0.55 / 0.6), on disguised text 0.55 beats 0.6
 # (0.907 vs 0.898, recall 0.908 vs 0.878), at some precision (plain 0.919 vs 0.936).
-# Unprompted text keeps the stricter 0.6 (not tuned there).
+# Checked again with 1,068 train lines (3 fold splits): 0.5 / 0.55 / 0.6 give precision 0.906 /
+# 0.923 / 0.937 and recall 0.949 / 0.927 / 0.903; 0.55 keeps the lower of the two highest, which
+# is what an aim on both needs. Unprompted text keeps the stricter 0.6 (not tuned there).
 MODEL_SUSPICIOUS = 0.55
 MODEL_SUSPICIOUS_UNPROMPTED = 0.6
 
