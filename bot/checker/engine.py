@@ -126,14 +126,20 @@ class Checker:
         start = norm.plain.find(plain) if plain else -1
         if start >= 0:
             return start, start + len(plain)
-        if len(plain) < 3 or len(sound) < 4:
-            return None  # two characters rhyme with too much to match on sound alone
-        for match in re.finditer(re.escape(sound), norm.sounds):
-            span = norm.sound_span(match.start(), match.end())
+        if len(plain) < 3 or len(sound) < 4 or plain.isascii():
+            # Two characters rhyme with too much to match on sound alone; an English term's
+            # sound is its spelling, already looked for above.
+            return None
+        # str.find, not re: one pattern per term would overflow re's cache of compiled
+        # patterns (512) and recompile on every check.
+        at = norm.sounds.find(sound)
+        while at >= 0:
+            span = norm.sound_span(at, at + len(sound))
             # A sound match counts when it is written at least partly in pinyin or shares a
             # character with the term (a homophone), not for any two characters that rhyme.
             if span is not None and _related(norm.plain[span[0]:span[1]], plain):
                 return span
+            at = norm.sounds.find(sound, at + 1)
         return None
 
     def _warned(self, norm: Normalized, start: int) -> bool:
