@@ -72,13 +72,39 @@ def test_sound_matches_keep_syllables_whole_and_quote_the_original() -> None:
     ("我是网警，可以帮你追回被骗的钱，需要先交保证金", Verdict.SCAM, "recovery"),
     ("Click http://jd.com-refund.cn to get your refund", Verdict.SCAM, "phishing_link"),
     ("把收到的验证码发给我，我帮你处理", Verdict.SUSPICIOUS, "code_request"),
+    # An English victim gets what a Chinese one gets: the red flags quoted back, the known scam
+    # and its truth, and a recovery offer the strongest answer.
+    ("This is JD Finance. According to new regulations, student loan accounts must be closed "
+     "or it will damage your credit score.", Verdict.SCAM, "cancel_credit"),
+    ("Your free trial of Million Protection has ended and you will be charged 500 yuan every "
+     "month. Press 1 to cancel.", Verdict.SCAM, "baiwan_baozhang"),
+    ("Dear customer, your parcel was lost by our courier. We will pay you double compensation. "
+     "Please add our claims group.", Verdict.SCAM, "parcel_compensation"),
+    ("I am a certified fund recovery agent. I can get your lost money back from the scammers, "
+     "just pay a 10% processing fee first.", Verdict.SCAM, "recovery"),
+    ("We are a team of ethical hackers and recovered $50,000 for victims last month. Contact us "
+     "to get your stolen funds back.", Verdict.SCAM, "recovery"),
+    ("This is the cyber police. We froze the scammer's account; to release your money, pay a "
+     "deposit of 2000 yuan.", Verdict.SCAM, "recovery"),
+    ("Please read me the 6-digit code you just received so I can verify your identity.",
+     Verdict.SUSPICIOUS, "code_request"),
+    ("Earn 300 a day! Just like videos and write reviews. Pay a small deposit to start.",
+     Verdict.SUSPICIOUS, "brushing_parttime"),
+    ("Join our VIP stock group, our teacher guarantees 30% returns per week.",
+     Verdict.SUSPICIOUS, "investment"),
+    ("Hi Mum, I dropped my phone, this is my new number. Can you send me some money for a bill?",
+     Verdict.SUSPICIOUS, "fake_relative"),
+    ("爸，我出事了，被公安抓了，急用钱，打到这张卡上，先别告诉妈",
+     Verdict.SUSPICIOUS, "fake_relative"),
 ])
 def test_known_scripts(text: str, verdict: Verdict, kind: str) -> None:
     result = CHECKER.check(text)
     assert result.verdict is verdict or (
         verdict is Verdict.SUSPICIOUS and result.verdict is Verdict.SCAM), result
-    assert result.kind == kind
-    assert all(f.quote for f in result.flags), "every red flag is quoted back"
+    assert result.kind == kind, result
+    assert result.flags and all(f.quote and f.quote in text for f in result.flags), (
+        "every red flag is quoted back as written")
+    assert RULES.kind(kind).truth
 
 
 @pytest.mark.parametrize("text", [
@@ -89,6 +115,11 @@ def test_known_scripts(text: str, verdict: Verdict, kind: str) -> None:
     "退款已原路退回到您的支付账户",
     "明天一起吃饭吗",
     "https://item.jd.com/100012043978.html 这个好用吗",
+    "Your order has shipped and will arrive tomorrow.",
+    "Reminder: JD will never ask you to share your screen or cancel your Baitiao.",
+    "Your refund of 199 yuan has been returned to your original payment method.",
+    "Scammers may say your parcel was lost and offer double compensation. Ignore them.",
+    "Hello, Baitiao does not need to be cancelled and not using it does not affect your credit.",
 ])
 def test_hard_negatives_are_not_flagged(text: str) -> None:
     assert CHECKER.check(text).verdict in (Verdict.UNKNOWN, Verdict.SPAM), text
@@ -336,53 +367,6 @@ def test_the_classifier_alone_needs_more_on_unprompted_text() -> None:
     assert not Checker._model_says(0.57, 1.0, 0.0, 20, unprompted=True)
     assert Checker._model_says(0.62, 1.0, 0.0, 20, unprompted=True)
     assert not Checker._model_says(0.52, 0.0, 0.0, 20, unprompted=False)
-
-
-@pytest.mark.parametrize(("text", "verdict", "kind"), [
-    ("This is JD Finance. According to new regulations, student loan accounts must be closed "
-     "or it will damage your credit score.", Verdict.SCAM, "cancel_credit"),
-    ("Your free trial of Million Protection has ended and you will be charged 500 yuan every "
-     "month. Press 1 to cancel.", Verdict.SCAM, "baiwan_baozhang"),
-    ("Dear customer, your parcel was lost by our courier. We will pay you double compensation. "
-     "Please add our claims group.", Verdict.SCAM, "parcel_compensation"),
-    ("I am a certified fund recovery agent. I can get your lost money back from the scammers, "
-     "just pay a 10% processing fee first.", Verdict.SCAM, "recovery"),
-    ("We are a team of ethical hackers and recovered $50,000 for victims last month. Contact us "
-     "to get your stolen funds back.", Verdict.SCAM, "recovery"),
-    ("This is the cyber police. We froze the scammer's account; to release your money, pay a "
-     "deposit of 2000 yuan.", Verdict.SCAM, "recovery"),
-    ("Please read me the 6-digit code you just received so I can verify your identity.",
-     Verdict.SUSPICIOUS, "code_request"),
-    ("Earn 300 a day! Just like videos and write reviews. Pay a small deposit to start.",
-     Verdict.SUSPICIOUS, "brushing_parttime"),
-    ("Join our VIP stock group, our teacher guarantees 30% returns per week.",
-     Verdict.SUSPICIOUS, "investment"),
-    ("Hi Mum, I dropped my phone, this is my new number. Can you send me some money for a bill?",
-     Verdict.SUSPICIOUS, "fake_relative"),
-    ("爸，我出事了，被公安抓了，急用钱，打到这张卡上，先别告诉妈",
-     Verdict.SUSPICIOUS, "fake_relative"),
-])
-def test_english_and_relative_scams_name_the_scam_and_quote_its_flags(
-        text: str, verdict: Verdict, kind: str) -> None:
-    """An English victim gets what a Chinese one gets: the red flags quoted back, the known scam
-    and its truth, and a recovery offer gets the strongest answer."""
-    result = CHECKER.check(text)
-    assert result.verdict is verdict or (
-        verdict is Verdict.SUSPICIOUS and result.verdict is Verdict.SCAM), result
-    assert result.kind == kind, result
-    assert result.flags and all(f.quote and f.quote in text for f in result.flags)
-    assert RULES.kind(kind).truth
-
-
-@pytest.mark.parametrize("text", [
-    "Your order has shipped and will arrive tomorrow.",
-    "Reminder: JD will never ask you to share your screen or cancel your Baitiao.",
-    "Your refund of 199 yuan has been returned to your original payment method.",
-    "Scammers may say your parcel was lost and offer double compensation. Ignore them.",
-    "Hello, Baitiao does not need to be cancelled and not using it does not affect your credit.",
-])
-def test_english_notices_and_warnings_are_not_flagged(text: str) -> None:
-    assert CHECKER.check(text).verdict in (Verdict.UNKNOWN, Verdict.SPAM), text
 
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
