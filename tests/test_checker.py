@@ -389,3 +389,20 @@ async def test_a_verdict_without_a_phrase_to_quote_says_what_it_rests_on(h: Harn
     text = h.last_text(1)
     assert text.startswith(h.t("checker-verdict-scam", lang))
     assert h.t("checker-why-similar", lang, percent=100) in text
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+async def test_suspicious_advice_fits_a_scam_that_is_not_about_jd(h: Harness, lang: str) -> None:
+    """'Check with JD customer service yourself' does not help with a fake relative: the advice
+    is the kind's own where it has one."""
+    text = ("Hi Mum, I dropped my phone, this is my new number. "
+            "Can you send me some money for a bill?")
+    result = feature(h.svc).checker.check(text)
+    assert result.verdict is Verdict.SUSPICIOUS and result.kind == "fake_relative", result
+    await h.send("/check " + text, lang=lang)
+    shown = h.last_text(1)
+    assert h.t("checker-advice-fake-relative", lang) in shown
+    assert h.t("checker-advice-suspicious", lang) not in shown
+    # A scam keeps the general advice (hang up, report, 110).
+    await h.send("/check 我是网警，可以帮你追回被骗的钱，需要先交保证金", lang=lang)
+    assert h.t("checker-advice-scam", lang) in h.last_text(1)

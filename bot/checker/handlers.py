@@ -162,10 +162,13 @@ def result_screen(me: Who, result: Result, ref: int) -> Screen:
             parts.append(t("checker-why-similar", percent=round(result.similar * 100)))
         else:
             parts.append(t("checker-why-model"))
+    advice = ADVICE_KEYS[result.verdict]
     if result.kind is not None and result.verdict in (Verdict.SCAM, Verdict.SUSPICIOUS):
         kind = me.svc.extras[EXTRAS_KEY].checker.rules.kind(result.kind)
         parts.append(t("checker-resembles", kind=t(kind.name)) + "\n" + t(kind.truth))
-    parts.append(t(ADVICE_KEYS[result.verdict]))
+        if result.verdict is Verdict.SUSPICIOUS and kind.advice is not None:
+            advice = kind.advice
+    parts.append(t(advice))
     rows: list[list[tuple[str, Callback]]] = [
         [(t("btn-checker-wrong"), CheckFeedback(ref=ref, a="w"))],
     ]

@@ -15,11 +15,13 @@ CHECKER_FILE = FLOWS_DIR / "checker.yaml"
 
 
 class Kind(Closed):
-    """A known scam: its name and the truth about it (message keys)."""
+    """A known scam: its name and the truth about it (message keys), and what to do when a
+    message only looks like it, where the general advice (check with JD yourself) does not fit."""
 
     id: Id
     name: Key
     truth: Key
+    advice: Key | None = None
 
 
 class Signal(Closed):
@@ -66,7 +68,7 @@ class Rules(Closed):
 
     def message_keys(self) -> set[str]:
         """Return every message key the rules refer to."""
-        return {key for k in self.kinds for key in (k.name, k.truth)}
+        return {key for k in self.kinds for key in (k.name, k.truth, k.advice) if key}
 
 
 def check_rules(rules: Rules, translator: Translator | None = None) -> list[str]:
