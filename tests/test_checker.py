@@ -383,6 +383,15 @@ async def test_a_verdict_without_a_phrase_to_quote_says_what_it_rests_on(h: Harn
     text = h.last_text(1)
     assert text.startswith(h.t("checker-verdict-suspicious", lang))
     assert h.t("checker-why-model", lang) in text
+    # Red flags too weak alone, with the classifier's reading: both named.
+    flags_and_model = next(x["text"] for x in lines if x["split"] == "train"
+                           and x["label"] == "suspicious"
+                           and checker.check(x["text"]).reasons == ("model+rules",))
+    await h.send("/check " + flags_and_model, lang=lang)
+    text = h.last_text(1)
+    assert text.startswith(h.t("checker-verdict-scam", lang)) and "«" in text
+    assert h.t("checker-why-model-flags", lang) in text
+    assert h.t("checker-why-model", lang) not in text
     # A rewording of a confirmed scam with nothing in it the rules know: the resemblance, in %.
     checker.add_examples(["恭喜您获得京东内部员工福利名额请添加客服企鹅号领取礼品"])
     await h.send("/check 恭喜您获得京东内部员工福利名额，请添加客服企鹅号领取礼品！", lang=lang)

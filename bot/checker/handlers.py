@@ -160,6 +160,8 @@ def result_screen(me: Who, result: Result, ref: int) -> Screen:
     if result.verdict in (Verdict.SCAM, Verdict.SUSPICIOUS) and "rules" not in result.reasons:
         if "similar" in result.reasons:
             parts.append(t("checker-why-similar", percent=round(result.similar * 100)))
+        elif "model+rules" in result.reasons:
+            parts.append(t("checker-why-model-flags"))
         else:
             parts.append(t("checker-why-model"))
     advice = ADVICE_KEYS[result.verdict]

@@ -15,6 +15,7 @@ checker-flag-odd-caller = A number starting with +, 00 or 192: scam calls often 
 checker-flag-link = There is a link: don't open it or type anything into it.
 checker-why-similar = <b>Why:</b> it is { $percent }% similar to a confirmed scam message.
 checker-why-model = <b>Why:</b> no single phrase gives it away, but the message as a whole reads like the scam messages I learned from (a statistical judgement that can be wrong: when unsure, check first).
+checker-why-model-flags = <b>Why:</b> the red flags above, together with how much the whole message reads like the scam messages I learned from.
 checker-resembles = <b>It resembles this known scam:</b> { $kind }
 checker-advice-scam = <b>What to do now:</b> don't reply, don't open links, don't transfer money, hang up. Report it in the 国家反诈中心 App or to 12321. If money already moved: call 110 now, then send /start and I'll help.
 checker-advice-suspicious = <b>What to do now:</b> don't do what they ask yet. Open the JD app yourself and check with customer service; never use a number or link they gave you. If money already moved: call 110 now, then send /start.

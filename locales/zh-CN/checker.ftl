@@ -15,6 +15,7 @@ checker-flag-odd-caller = 号码以 +、00 或 192 开头：诈骗电话常用�
 checker-flag-link = 消息里有链接：不要点击，也不要在里面输入任何信息。
 checker-why-similar = <b>为什么：</b>它和一条已确认的诈骗消息有 { $percent }% 相似。
 checker-why-model = <b>为什么：</b>没有单独哪句话能指出来，但整条消息读起来很像我学过的诈骗消息（统计模型的判断，可能出错，不确定时先核实）。
+checker-why-model-flags = <b>为什么：</b>上面这些危险信号，加上整条消息读起来很像我学过的诈骗消息。
 checker-resembles = <b>像这种已知骗局：</b>{ $kind }
 checker-advice-scam = <b>现在该做的：</b>不要回复、不要点链接、不要转账，挂断电话。可以在国家反诈中心 App 或拨打 12321 举报。如果已经转了钱：马上打 110，然后发 /start 让我帮你处理。
 checker-advice-suspicious = <b>现在该做的：</b>先别照对方说的做。自己打开京东 App 联系客服核实，不要用对方给的号码或链接。如果已经转了钱：马上打 110，然后发 /start。
