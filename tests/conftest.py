@@ -7,6 +7,7 @@ import os
 import shutil
 import tempfile
 import warnings
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -245,6 +246,23 @@ def both_dialects(request: pytest.FixtureRequest) -> str:
 def database_url_for(request: pytest.FixtureRequest, dialect: str) -> str | None:
     """Return a fresh PostgreSQL URL for the postgresql dialect, None for SQLite."""
     return str(request.getfixturevalue("pg_url")) if dialect == "postgresql" else None
+
+
+def check_reminders_once_or_reasked(first: dict[int, str], delivered: Counter[int],
+                                    reasked: set[int]) -> Counter[str]:
+    """Every reminder reached its user at most once; each case's first reminder was either sent
+    (and delivered once) or interrupted by a killed process (never resent) and asked again
+    later. ``first``: case -> state of its first reminder; ``delivered``: sends per case;
+    ``reasked``: cases with a later pending reminder. Returns the count of each state."""
+    assert max(delivered.values()) == 1, "a reminder was delivered twice"
+    states = Counter(first.values())
+    assert set(states) <= {"sent", "interrupted"}, states
+    for case, state in first.items():
+        if state == "sent":
+            assert delivered[case] == 1
+        else:
+            assert case in reasked
+    return states
 
 
 async def read_store(url: str | None, path: Path, sql: str,

@@ -120,6 +120,9 @@ def test_known_scripts(text: str, verdict: Verdict, kind: str) -> None:
     "Your refund of 199 yuan has been returned to your original payment method.",
     "Scammers may say your parcel was lost and offer double compensation. Ignore them.",
     "Hello, Baitiao does not need to be cancelled and not using it does not affect your credit.",
+    "Your bank will never ask you to move money to a safe account. Hang up and call 110.",
+    "Is this a scam? Someone asked me to share my screen to get a refund.",
+    "明天上午十点腾讯会议开组会，会议号老地方",
 ])
 def test_hard_negatives_are_not_flagged(text: str) -> None:
     assert CHECKER.check(text).verdict in (Verdict.UNKNOWN, Verdict.SPAM), text
@@ -349,15 +352,6 @@ def test_english_scripts_raise_red_flags(text: str, kind: str | None) -> None:
     result = CHECKER.check(text)
     assert result.verdict in (Verdict.SCAM, Verdict.SUSPICIOUS), result
     assert result.kind == kind
-
-
-@pytest.mark.parametrize("text", [
-    "Your bank will never ask you to move money to a safe account. Hang up and call 110.",
-    "Is this a scam? Someone asked me to share my screen to get a refund.",
-    "明天上午十点腾讯会议开组会，会议号老地方",
-])
-def test_english_warnings_and_meeting_chat_are_not_flagged_by_the_rules(text: str) -> None:
-    assert CHECKER.check(text).verdict in (Verdict.UNKNOWN, Verdict.SPAM), text
 
 
 def test_the_classifier_alone_needs_more_on_unprompted_text() -> None:

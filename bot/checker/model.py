@@ -20,7 +20,6 @@ MODEL_FILE = Path(__file__).resolve().parent / "model.json"
 EXAMPLES_FILE = Path(__file__).resolve().parent / "examples.json"
 NGRAMS = (1, 2, 3)
 _WORD = re.compile(r"[a-z][a-z0-9']+")
-_LATIN = re.compile(r"[a-z]+")
 
 
 def grams(plain: str, words: str = "", marks: Iterable[str] = ()) -> Counter[str]:
@@ -34,7 +33,7 @@ def grams(plain: str, words: str = "", marks: Iterable[str] = ()) -> Counter[str
             # One or two Latin letters say only that the text is English (most English lines
             # of the corpus are scams); its words below carry the meaning. Chosen on train CV
             # (3 fold splits, 1,068 lines: F1 0.922 -> 0.925, disguised recall 0.888 -> 0.902).
-            if n < 3 and _LATIN.fullmatch(gram):
+            if n < 3 and gram.isascii() and gram.isalpha():
                 continue
             out[gram] += 1
     tokens = _WORD.findall(words.lower())
