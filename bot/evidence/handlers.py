@@ -86,6 +86,7 @@ from bot.evidence.store import EvidenceStore
 from bot.handlers.common import (
     Undelivered,
     Who,
+    acknowledge,
     edit,
     parsed_button,
     private_only,
@@ -832,14 +833,8 @@ class _Acknowledging:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._query, name)
 
-    async def answer(self, *args: Any, **kwargs: Any) -> bool:
-        try:
-            return await self._query.answer(*args, **kwargs)
-        except (NetworkError, RetryAfter) as exc:
-            if not transient(exc):
-                raise
-            log.info("a claim-pack button's answer failed (%s); going on", type(exc).__name__)
-            return False
+    async def answer(self, text: str | None = None, *, show_alert: bool = False) -> bool:
+        return await acknowledge(self._query, text, show_alert=show_alert)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,

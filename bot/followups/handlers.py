@@ -6,7 +6,6 @@ import logging
 from typing import Any
 
 from telegram import CallbackQuery, Update
-from telegram.error import NetworkError, RetryAfter
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.callbacks import Callback
@@ -14,24 +13,20 @@ from bot.followups.buttons import PATTERN, FollowupAnswer, FollowupPause, Follow
 from bot.followups.scheduler import Tuning
 from bot.followups.schema import Action, load_ladder
 from bot.followups.service import ACTION_NEXT_KEYS, EXTRAS_KEY, Followups
-from bot.handlers.common import Who, edit, parsed_button, private_only, send, transient, who
+from bot.handlers.common import (
+    Who,
+    acknowledge,
+    edit,
+    parsed_button,
+    private_only,
+    send,
+    who,
+)
 from bot.handlers.views import Screen
 from bot.services import Services, services_of
 from bot.store.cases import CaseRow
 
 log = logging.getLogger(__name__)
-
-
-async def acknowledge(query: Any, text: str) -> None:
-    """Answer a button whose change is already stored; a transient error does not stop the
-    screen that follows (the toast is lost, the edited reminder still shows the answer)."""
-    try:
-        await query.answer(text)
-    except (NetworkError, RetryAfter) as exc:
-        if not transient(exc):
-            raise
-        log.info("a reminder button's answer failed (%s); showing the result anyway",
-                 type(exc).__name__)
 
 
 def followups_of(svc: Services) -> Followups:

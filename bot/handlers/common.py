@@ -73,6 +73,22 @@ def transient(exc: BaseException) -> bool:
     )
 
 
+async def acknowledge(query: CallbackQuery, text: str | None = None, *,
+                      show_alert: bool = False) -> bool:
+    """Answer a button whose change is already stored. A transient error does not stop the
+    screen that follows (the toast is lost; what the button changed shows on the next screen);
+    return whether Telegram confirmed the answer, so a toast that carried news can be sent
+    another way."""
+    try:
+        await query.answer(text, show_alert=show_alert)
+    except (NetworkError, RetryAfter) as exc:
+        if not transient(exc):
+            raise
+        log.info("a button's answer failed (%s); going on", type(exc).__name__)
+        return False
+    return True
+
+
 async def with_retries(svc: Services | None, what: str, call: Callable[[], Awaitable[T]]) -> T:
     """Make a Bot API call, retrying transient errors with backoff; re-raise the last one.
 
