@@ -32,7 +32,16 @@ from bot.checker.guard import group_message, guard_command
 from bot.checker.model import Model, load_examples
 from bot.checker.rules import load_rules
 from bot.checker.store import CheckerStore
-from bot.handlers.common import Who, edit, edit_keyboard, parsed_button, private_only, send, who
+from bot.handlers.common import (
+    Who,
+    acknowledge,
+    edit,
+    edit_keyboard,
+    parsed_button,
+    private_only,
+    send,
+    who,
+)
 from bot.handlers.views import Screen, kb, plain
 from bot.services import Services, services_of
 
@@ -353,7 +362,9 @@ async def on_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Wh
     await feat.store.add_report(me.user.id if consented else None, me.svc.now(),
                                 result.verdict.value, result.kind, signals, text)
     feat.forget(data.ref)
-    await query.answer(me.t("checker-report-thanks"), show_alert=True)
+    if not await acknowledge(query, me.t("checker-report-thanks"), show_alert=True):
+        # The report is stored: the thanks is news the user must get, so it goes as a message.
+        await send(update, context, Screen(me.t("checker-report-thanks")))
     await edit_keyboard(query, Screen(""))
 
 
