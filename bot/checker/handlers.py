@@ -347,7 +347,7 @@ async def on_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Wh
     """Store a report (masked text, if still kept), or start a case."""
     feat = feature(me.svc)
     if data.a == "c":
-        await query.answer()
+        await acknowledge(query)
         from bot.handlers.triage import start  # the triage imports the checker's hook type
 
         await start(update, context)
@@ -408,12 +408,12 @@ async def on_decision(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Wh
             return
         if data.a == "s" and report.text:
             feat.checker.add_examples([report.text])
-        await query.answer(me.t("reports-decided"))
+        await acknowledge(query, me.t("reports-decided"))
         await edit(query, Screen(me.t("reports-done", id=report.id,
                                       decision=me.t("btn-report-scam" if data.a == "s"
                                                     else "btn-report-not"))))
         return
-    await query.answer()
+    await acknowledge(query)
     from bot.alerts.handlers import draft_alert  # alerts import the triage views
 
     body = me.t("checker-alert-body", text=html.escape(report.text or ""))
