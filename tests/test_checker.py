@@ -10,6 +10,7 @@ import pytest
 
 from bot.checker.engine import Checker, Verdict
 from bot.checker.handlers import feature, mask
+from bot.checker.model import Model
 from bot.checker.normalize import normalize, spell
 from bot.checker.rules import load_rules
 from bot.i18n import Translator
@@ -400,6 +401,9 @@ async def test_suspicious_advice_fits_a_scam_that_is_not_about_jd(h: Harness, la
     is the kind's own where it has one."""
     text = ("Hi Mum, I dropped my phone, this is my new number. "
             "Can you send me some money for a bill?")
+    # The red flags alone (the shipped classifier may call this text a scam outright, whose
+    # advice is the general one, checked below).
+    feature(h.svc).checker.model = None
     result = feature(h.svc).checker.check(text)
     assert result.verdict is Verdict.SUSPICIOUS and result.kind == "fake_relative", result
     await h.send("/check " + text, lang=lang)
@@ -409,3 +413,37 @@ async def test_suspicious_advice_fits_a_scam_that_is_not_about_jd(h: Harness, la
     # A scam keeps the general advice (hang up, report, 110).
     await h.send("/check 我是网警，可以帮你追回被骗的钱，需要先交保证金", lang=lang)
     assert h.t("checker-advice-scam", lang) in h.last_text(1)
+
+
+def test_red_flags_the_classifier_firmly_rejects_do_not_decide() -> None:
+    """A warning or a retold call uses the scam's words; when the classifier (which sees the
+    same flags) is sure the message is not one, the flags alone do not make it a scam."""
+    text = "我爸差点被骗，有人说他涉嫌洗钱，要把钱转到安全账户，还好银行柜员拦下来了。"
+    rules = load_rules()
+    assert Checker(rules).check(text).verdict is Verdict.SCAM  # the rules alone say scam
+    sure_not = Model({}, {}, -5.0)  # probability 0.007 whatever the text
+    vetoed = Checker(rules, sure_not).check(text)
+    assert vetoed.verdict is Verdict.UNKNOWN and vetoed.flags and vetoed.probability is not None
+    unsure = Model({}, {}, -1.0)  # 0.27: above the veto, below the classifier's own threshold
+    assert Checker(rules, unsure).check(text).verdict is Verdict.SCAM
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+async def test_scam_words_in_a_message_not_called_a_scam_are_explained(h: Harness,
+                                                                       lang: str) -> None:
+    checker = feature(h.svc).checker
+    checker.model = Model({}, {}, -5.0)
+    retold = "我爸差点被骗，有人说他涉嫌洗钱，要把钱转到安全账户，还好银行柜员拦下来了。"
+    await h.send("/check " + retold, lang=lang)
+    text = h.last_text(1)
+    assert text.startswith(h.t("checker-verdict-unknown", lang))
+    assert h.t("checker-flags-intro-mild", lang) in text and "«安全账户»" in text
+    assert h.t("checker-flags-context", lang) in text
+    assert h.t("checker-flags-intro", lang) not in text
+    # A scam keeps "red flags found" and no excuse for them.
+    checker.model = None
+    await h.send("/check 你涉嫌洗钱，请把钱转到安全账户配合调查，不要告诉家人。", lang=lang)
+    text = h.last_text(1)
+    assert text.startswith(h.t("checker-verdict-scam", lang))
+    assert h.t("checker-flags-intro", lang) in text
+    assert h.t("checker-flags-context", lang) not in text

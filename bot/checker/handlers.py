@@ -164,7 +164,12 @@ def result_screen(me: Who, result: Result, ref: int) -> Screen:
         lines = [f"• «{html.escape(f.quote)}»" for f in quotes]
         notes = {FLAG_NOTE_KEYS[f.signal] for f in quotes if f.signal in FLAG_NOTE_KEYS}
         lines += [t(key) for key in sorted(notes)]
-        parts.append(t("checker-flags-intro") + "\n" + "\n".join(lines))
+        positive = result.verdict in (Verdict.SCAM, Verdict.SUSPICIOUS)
+        if not positive and any(f.kind is not None for f in quotes):
+            # Scam words in a warning, a CS answer or chat: say why they did not decide it.
+            lines.append(t("checker-flags-context"))
+        intro = "checker-flags-intro" if positive else "checker-flags-intro-mild"
+        parts.append(t(intro) + "\n" + "\n".join(lines))
     # A verdict the red flags alone do not explain says what it rests on.
     if result.verdict in (Verdict.SCAM, Verdict.SUSPICIOUS) and "rules" not in result.reasons:
         if "similar" in result.reasons:
