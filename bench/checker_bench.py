@@ -31,6 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus" / "messages.jsonl"
 POSITIVE = {"scam", "suspicious"}
 # The baseline: the kind of keyword list a group bot would use, matched as written.
+# Test lines from this id on (batches 13 and later) were added in the round that last changed the
+# checker and first scored here at its end: the figures no earlier run could have steered.
+NEW_FROM = "s1525"
 KEYWORDS = ["注销", "征信", "安全账户", "验证码", "共享屏幕", "屏幕共享", "百万保障", "双倍赔偿",
             "理赔", "刷单", "追回", "解冻费", "保证金", "转账", "退款", "客服", "会议"]
 
@@ -117,8 +120,10 @@ def main() -> None:
     # Lines that an earlier cut of the corpus had in its train split (rules were looked at with
     # that cut): the "clean" figures leave them out.
     clean = [x for x in everything if x["id"] not in SEEN_IN_EARLIER_TRAIN]
+    new = [x for x in everything if x["id"] >= NEW_FROM]
     for name, test in (("whole test split", everything),
-                       ("clean test split (never seen while building the rules)", clean)):
+                       ("clean test split (never seen while building the rules)", clean),
+                       (f"new test lines ({NEW_FROM} on: batches added in the last round)", new)):
         print(f"== {name}")
         evaluate(checker, test)
     if args.ocr:
