@@ -124,6 +124,16 @@ def test_known_scripts(text: str, verdict: Verdict, kind: str) -> None:
     "Your bank will never ask you to move money to a safe account. Hang up and call 110.",
     "Is this a scam? Someone asked me to share my screen to get a refund.",
     "明天上午十点腾讯会议开组会，会议号老地方",
+    # Retold calls and passed-on warnings (a user trial found the English ones called scams).
+    "My dad nearly got scammed: a man said he was from the police, that his account was linked"
+    " to money laundering and he had to move his savings to a safe account.",
+    "I got a text saying my parcel was lost and they would pay double compensation, I just"
+    " deleted it.",
+    "Heads up everyone: people are calling pretending to be JD customer service asking you to"
+    " cancel your Baitiao. It's a scam, just hang up.",
+    "A guy on Telegram offered to recover the money I lost for a 10% fee. I blocked him.",
+    "我妈接到电话说包裹丢了要双倍赔偿，让她加群，我让她别理。",
+    "刚才有个自称网警的人说能帮我追回被骗的钱，要先交保证金，我没理他。",
 ])
 def test_hard_negatives_are_not_flagged(text: str) -> None:
     assert CHECKER.check(text).verdict in (Verdict.UNKNOWN, Verdict.SPAM), text
