@@ -30,10 +30,10 @@ from corpus.build import SEEN_IN_EARLIER_TRAIN
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus" / "messages.jsonl"
 POSITIVE = {"scam", "suspicious"}
-# The baseline: the kind of keyword list a group bot would use, matched as written.
 # Test lines from this id on (batches 13 and later) were added in the round that last changed the
 # checker and first scored here at its end: the figures no earlier run could have steered.
 NEW_FROM = "s1525"
+# The baseline: the kind of keyword list a group bot would use, matched as written.
 KEYWORDS = ["注销", "征信", "安全账户", "验证码", "共享屏幕", "屏幕共享", "百万保障", "双倍赔偿",
             "理赔", "刷单", "追回", "解冻费", "保证金", "转账", "退款", "客服", "会议"]
 

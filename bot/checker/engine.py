@@ -228,6 +228,7 @@ class Checker:
         t = self.rules.thresholds
         reasons: list[str] = []
         vetoed = probability is not None and probability < MODEL_VETO
+        flags_suffice = score >= t.suspicious and not vetoed
         if score >= t.scam and kind is not None and not vetoed:
             verdict = Verdict.SCAM
             reasons.append("rules")
@@ -237,11 +238,11 @@ class Checker:
         elif probability is not None and probability >= 0.85 and score >= t.suspicious:
             verdict = Verdict.SCAM
             reasons.append("model+rules")
-        elif (score >= t.suspicious and not vetoed) or similar >= SIMILAR_SUSPICIOUS or (
-            self._model_says(probability, score, similar, len(norm.plain), unprompted)
+        elif flags_suffice or similar >= SIMILAR_SUSPICIOUS or self._model_says(
+            probability, score, similar, len(norm.plain), unprompted
         ):
             verdict = Verdict.SUSPICIOUS
-            reasons.append("rules" if score >= t.suspicious and not vetoed else (
+            reasons.append("rules" if flags_suffice else (
                 "similar" if similar >= SIMILAR_SUSPICIOUS else "model"))
         elif self.spam_score(norm) >= t.spam:
             verdict = Verdict.SPAM

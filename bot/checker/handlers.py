@@ -156,6 +156,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 def result_screen(me: Who, result: Result, ref: int) -> Screen:
     """The verdict, the red flags quoted back, the scam it resembles and what to do now."""
     t = me.t
+    positive = result.verdict in (Verdict.SCAM, Verdict.SUSPICIOUS)
     parts = [t(VERDICT_KEYS[result.verdict])]
     if result.has_secret:
         parts.append(t("checker-secret-warning"))
@@ -164,14 +165,13 @@ def result_screen(me: Who, result: Result, ref: int) -> Screen:
         lines = [f"• «{html.escape(f.quote)}»" for f in quotes]
         notes = {FLAG_NOTE_KEYS[f.signal] for f in quotes if f.signal in FLAG_NOTE_KEYS}
         lines += [t(key) for key in sorted(notes)]
-        positive = result.verdict in (Verdict.SCAM, Verdict.SUSPICIOUS)
         if not positive and any(f.kind is not None for f in quotes):
             # Scam words in a warning, a CS answer or chat: say why they did not decide it.
             lines.append(t("checker-flags-context"))
         intro = "checker-flags-intro" if positive else "checker-flags-intro-mild"
         parts.append(t(intro) + "\n" + "\n".join(lines))
     # A verdict the red flags alone do not explain says what it rests on.
-    if result.verdict in (Verdict.SCAM, Verdict.SUSPICIOUS) and "rules" not in result.reasons:
+    if positive and "rules" not in result.reasons:
         if "similar" in result.reasons:
             parts.append(t("checker-why-similar", percent=round(result.similar * 100)))
         elif "model+rules" in result.reasons:
@@ -179,7 +179,7 @@ def result_screen(me: Who, result: Result, ref: int) -> Screen:
         else:
             parts.append(t("checker-why-model"))
     advice = ADVICE_KEYS[result.verdict]
-    if result.kind is not None and result.verdict in (Verdict.SCAM, Verdict.SUSPICIOUS):
+    if result.kind is not None and positive:
         kind = me.svc.extras[EXTRAS_KEY].checker.rules.kind(result.kind)
         parts.append(t("checker-resembles", kind=t(kind.name)) + "\n" + t(kind.truth))
         if result.verdict is Verdict.SUSPICIOUS and kind.advice is not None:
@@ -188,7 +188,7 @@ def result_screen(me: Who, result: Result, ref: int) -> Screen:
     rows: list[list[tuple[str, Callback]]] = [
         [(t("btn-checker-wrong"), CheckFeedback(ref=ref, a="w"))],
     ]
-    if result.verdict in (Verdict.SCAM, Verdict.SUSPICIOUS):
+    if positive:
         rows.append([(t("btn-checker-case"), CheckFeedback(ref=ref, a="c"))])
     return Screen("\n\n".join(parts), kb(rows))
 
