@@ -5,23 +5,27 @@ Detectors (each a pure function a test can call alone, as in tg-spam's chain):
   they sit in a warning ("JD will never ask you to cancel ..." quotes the scam to warn of it);
 - links whose domain borrows JD's name, and caller numbers with +/00 or 192 prefixes;
 - similarity to confirmed scam messages (rapidfuzz, as Cofacts' "N% similar");
-- the statistical classifier (bot/checker/model.py).
+- the statistical classifier (bot/checker/model.py), which also reads the message's sentence
+  embedding (bot/checker/semantic.py).
 The verdict is one of four, never "safe": scam, suspicious, spam, no known pattern.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
 from bot.checker.model import Model
 from bot.checker.normalize import Normalized, normalize, spell
 from bot.checker.rules import Rules
+from bot.checker.semantic import shared_encoder
 from bot.safety import find_secrets
 
 
@@ -82,6 +86,12 @@ MODEL_SUSPICIOUS_UNPROMPTED = 0.6
 MODEL_VETO = 0.2
 
 
+class Encodes(Protocol):
+    """Turns a message into its sentence embedding (bot/checker/semantic.py's Encoder)."""
+
+    def vector(self, text: str) -> Sequence[float]: ...
+
+
 @dataclass
 class _Term:
     signal: str
@@ -95,9 +105,12 @@ class Checker:
     """The message checker: rules, known examples and the model, ready to score messages."""
 
     def __init__(self, rules: Rules, model: Model | None = None,
-                 examples: Iterable[str] = ()) -> None:
+                 examples: Iterable[str] = (), encoder: Encodes | None = None) -> None:
         self.rules = rules
         self.model = model
+        # Only a model with embedding weights needs the encoder (the shared one by default).
+        self.encoder = encoder if encoder is not None else (
+            shared_encoder() if model is not None and model.semantic else None)
         self._terms = [
             _Term(s.id, s.kind, s.weight, normalize(term).plain, spell(term))
             for s in rules.signals for term in s.terms
@@ -193,6 +206,16 @@ class Checker:
             return True
         return probability >= 0.9 and length >= 2 * MODEL_MIN_CHARS
 
+    def probability(self, norm: Normalized, text: str, flags: Sequence[Flag],
+                    warning: bool) -> float | None:
+        """The classifier's probability (None without a model)."""
+        if self.model is None:
+            return None
+        words, found = unicodedata.normalize("NFKC", text), marks(flags, warning)
+        vector = (self.encoder.vector(text)
+                  if self.model.semantic and self.encoder is not None else None)
+        return self.model.probability(norm.plain, words, found, vector)
+
     def spam_score(self, norm: Normalized) -> float:
         """How much the message reads like advertising."""
         return float(sum(1 for plain, _ in self._spam if plain and plain in norm.plain))
@@ -222,9 +245,7 @@ class Checker:
                 kinds[f.kind] = kinds.get(f.kind, 0.0) + f.weight
         kind = max(kinds, key=lambda k: kinds[k]) if kinds else None
         similar = self.similarity(norm)
-        probability = (self.model.probability(norm.plain, unicodedata.normalize("NFKC", text),
-                                              marks(flags, warning))
-                       if self.model is not None else None)
+        probability = self.probability(norm, text, flags, warning)
         t = self.rules.thresholds
         reasons: list[str] = []
         vetoed = probability is not None and probability < MODEL_VETO
@@ -253,6 +274,12 @@ class Checker:
             verdict = Verdict.SCAM
         return Result(verdict, score, kind, tuple(flags), similar, probability,
                       bool(find_secrets(text)), tuple(reasons))
+
+
+    async def check_in_thread(self, text: str, *, unprompted: bool = False) -> Result:
+        """``check`` in a worker thread: the embedding takes ~60 ms of CPU (outside the GIL),
+        which the event loop, serving every other user, should not wait for."""
+        return await asyncio.to_thread(self.check, text, unprompted=unprompted)
 
 
 def marks(flags: Iterable[Flag], warning: bool) -> list[str]:

@@ -99,7 +99,7 @@ async def group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     mode = await feat.store.guard_mode(chat.id)
     if mode is None:
         return
-    result = feat.checker.check(text, unprompted=True)
+    result = await feat.checker.check_in_thread(text, unprompted=True)
     if not near_certain(result):
         return
     now = time.monotonic()

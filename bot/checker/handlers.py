@@ -197,7 +197,7 @@ async def answer_check(update: Update, context: ContextTypes.DEFAULT_TYPE, me: W
                        text: str) -> Result:
     """Check a text and send the verdict screen."""
     feat = feature(me.svc)
-    result = feat.checker.check(text)
+    result = await feat.checker.check_in_thread(text)
     count_verdict(me.svc, result)
     ref = feat.remember(me.user.id, result, text)
     await send(update, context, result_screen(me, result, ref))
@@ -327,7 +327,7 @@ async def stray_text(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who
                      text: str) -> bool:
     """Text while no question is open: answer with the checker when it looks like a scam."""
     feat = feature(me.svc)
-    result = feat.checker.check(text, unprompted=True)
+    result = await feat.checker.check_in_thread(text, unprompted=True)
     if result.verdict not in (Verdict.SCAM, Verdict.SUSPICIOUS):
         return False
     count_verdict(me.svc, result)

@@ -1,8 +1,10 @@
-"""A small statistical scam classifier: character n-gram TF-IDF with logistic regression.
+"""A small statistical scam classifier: logistic regression over character n-gram TF-IDF, the
+rules' marks and the message's sentence embedding (bot/checker/semantic.py).
 
 Trained by ``scripts/train_checker.py`` on the train split of ``corpus/messages.jsonl`` and
-shipped as JSON (n-gram -> idf and weight): loading it runs no code, unlike a pickle. The same
-``features`` function is used to train and to score, so both see exactly the same numbers.
+shipped as JSON (n-gram -> idf and weight, one weight per embedding dimension): loading it runs
+no code, unlike a pickle. The same ``features`` function is used to train and to score, so both
+see exactly the same numbers.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,12 +62,22 @@ class Model:
     idf: dict[str, float]
     coef: dict[str, float]
     intercept: float
+    # Weights of the sentence embedding's dimensions (empty: the model reads n-grams only).
+    semantic: tuple[float, ...] = ()
 
-    def probability(self, plain: str, words: str = "", marks: Iterable[str] = ()) -> float:
-        """Return P(scam or suspicious) for a normalised text (its words, the rules' marks)."""
-        z = self.intercept + sum(w * self.coef.get(g, 0.0)
-                                 for g, w in features(plain, self.idf, words, marks).items())
-        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+    def logit(self, plain: str, words: str = "", marks: Iterable[str] = ()) -> float:
+        """The n-grams' and marks' part of the log-odds (without the embedding's)."""
+        return self.intercept + sum(w * self.coef.get(g, 0.0)
+                                    for g, w in features(plain, self.idf, words, marks).items())
+
+    def probability(self, plain: str, words: str = "", marks: Iterable[str] = (),
+                    vector: Sequence[float] | None = None) -> float:
+        """Return P(scam or suspicious) for a normalised text (its words, the rules' marks and,
+        when the model has embedding weights, the message's embedding ``vector``)."""
+        z = self.logit(plain, words, marks)
+        if self.semantic and vector is not None:
+            z += sum(w * x for w, x in zip(self.semantic, vector, strict=True))
+        return sigmoid(z)
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> Model | None:
@@ -74,8 +86,15 @@ class Model:
             return None
         raw = json.loads(path.read_text(encoding="utf-8"))
         vocab: dict[str, list[float]] = raw["vocab"]
+        semantic = raw.get("semantic")
         return cls({g: v[0] for g, v in vocab.items()}, {g: v[1] for g, v in vocab.items()},
-                   float(raw["intercept"]))
+                   float(raw["intercept"]),
+                   tuple(float(w) for w in semantic["coef"]) if semantic else ())
+
+
+def sigmoid(z: float) -> float:
+    """The logistic function, safe for any z."""
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
 def load_examples(path: Path = EXAMPLES_FILE) -> list[str]:

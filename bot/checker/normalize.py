@@ -26,6 +26,11 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+def traditional_to_simplified(text: str) -> str:
+    """Return ``text`` with Traditional characters written as Simplified ones."""
+    return str(_t2s().convert(text))
+
+
 @dataclass(frozen=True)
 class Normalized:
     """A message in comparable forms, with maps back to the original text."""
