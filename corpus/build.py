@@ -106,7 +106,7 @@ HAM_KINDS = {"jd_notice", "code_sms", "antifraud_warning", "cs_answer", "chat"}
 SPAM_KINDS = {"advert"}
 KINDS = SCAM_KINDS | HAM_KINDS | SPAM_KINDS
 LANGS = {"zh", "en"}
-ID_RE = re.compile(r"^s\d{4}$")
+ID_RE = re.compile(r"^s\d{4,}$")  # s0001 ... s9999, then s10000 on
 SOURCE_RE = re.compile(r"^(https?://\S+|written from https?://\S+|team-written)$")
 # Mainland mobile numbers in the corpus are made up; they all carry 0000 in the middle.
 MOBILE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
@@ -177,9 +177,14 @@ def validate(rows: list[dict[str, str]]) -> list[str]:
     return errors
 
 
+def number(rid: str) -> int:
+    """An id's number (ids are compared as numbers: "s10000" comes after "s9999")."""
+    return int(rid[1:])
+
+
 def batch_of(rid: str) -> int:
     """Index of the batch an id belongs to."""
-    return max(i for i, start in enumerate(BATCHES) if rid >= start)
+    return max(i for i, start in enumerate(BATCHES) if number(rid) >= number(start))
 
 
 def assign_splits(rows: list[dict[str, str]]) -> dict[str, str]:
