@@ -27,6 +27,9 @@ MODEL = Model.load()
     ("安.全.账.户🙂验证码", "安全账户验证码"),  # dots and emoji
     ("ＪＤ客服　请回电", "JD客服请回电"),  # full width folded, the gap closed
     ("Hi Mum,  this is my NEW number 😊", "Hi Mum, this is my NEW number"),  # words kept apart
+    (" ".join("Hi Mum, send it"), "Hi Mum, send it"),  # a space between every two letters
+    (".".join("Your parcel is held"), "Your parcel is held"),  # a dot between every two
+    ("Call me at 3. A b c is fine", "Call me at 3. A b c is fine"),  # ordinary text kept
 ])
 def test_what_the_encoder_reads(text: str, read: str) -> None:
     assert semantic_text(text) == read

@@ -32,11 +32,30 @@ _BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[^{_CJK}\w]+(?=[{_CJK}])")
 _SYMBOLS = frozenset(("So", "Sk", "Cs", "Co", "Cn"))  # emoji, pictographs, private use
 
 
+def _separator(ch: str) -> bool:
+    return not ch.isalnum()
+
+
+def _interleaved(text: str) -> str:
+    """Undo a separator put between every two characters ("H i   M u m", "安.全.账.户"): the
+    encoder reads letters one by one otherwise. Only when (nearly) every other character is
+    the same kind of separator, so ordinary text is left as it is."""
+    if len(text) < 7:
+        return text
+    odd, even = text[1::2], text[0::2]
+    if (sum(map(_separator, odd)) >= 0.9 * len(odd)
+            and sum(map(_separator, even)) <= 0.3 * len(even)):
+        return even
+    return text
+
+
 def semantic_text(text: str) -> str:
     """The text the encoder reads: full-width folded (NFKC), Traditional as Simplified, emoji
-    dropped and Chinese words written apart put back together; English keeps its spaces."""
+    dropped, a separator between every two characters undone and Chinese words written apart
+    put back together; English keeps its spaces."""
     folded = unicodedata.normalize("NFKC", text)
-    kept = "".join(ch for ch in folded if unicodedata.category(ch) not in _SYMBOLS)
+    kept = _interleaved(
+        "".join(ch for ch in folded if unicodedata.category(ch) not in _SYMBOLS).strip())
     simplified = traditional_to_simplified(kept)
     return " ".join(_BETWEEN_CJK.sub("", simplified).split())
 
