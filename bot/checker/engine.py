@@ -277,7 +277,7 @@ class Checker:
 
 
     async def check_in_thread(self, text: str, *, unprompted: bool = False) -> Result:
-        """``check`` in a worker thread: the embedding takes ~60 ms of CPU (outside the GIL),
+        """``check`` in a worker thread: the embedding takes ~40 ms of CPU (outside the GIL),
         which the event loop, serving every other user, should not wait for."""
         return await asyncio.to_thread(self.check, text, unprompted=unprompted)
 
