@@ -27,7 +27,7 @@ from pypinyin import Style, lazy_pinyin
 from bot.checker.engine import Checker, Verdict
 from bot.checker.model import Model, load_examples
 from bot.checker.rules import load_rules
-from corpus.build import SEEN_IN_EARLIER_TRAIN
+from corpus.build import SEEN_IN_EARLIER_TRAIN, number
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus" / "messages.jsonl"
@@ -142,7 +142,7 @@ def main() -> None:
     # Lines that an earlier cut of the corpus had in its train split (rules were looked at with
     # that cut): the "clean" figures leave them out.
     clean = [c for c in checked if c.line["id"] not in SEEN_IN_EARLIER_TRAIN]
-    new = [c for c in checked if int(c.line["id"][1:]) >= int(NEW_FROM[1:])]
+    new = [c for c in checked if number(c.line["id"]) >= number(NEW_FROM)]
     for name, part in (("whole test split", checked),
                        ("clean test split (never seen while building the rules)", clean),
                        (f"new test lines ({NEW_FROM} on: batches added in the last round)", new)):

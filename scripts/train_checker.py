@@ -65,7 +65,6 @@ class CachedEncoder:
             with np.load(CACHE) as data:
                 self.known = dict(zip(data["keys"].tolist(), data["vectors"].tolist(),
                                       strict=True))
-        self.added = False
 
     @staticmethod
     def key(text: str) -> str:
@@ -133,9 +132,8 @@ def fit(train: list[dict[str, str]], c: float, max_features: int,
             cols.append(index[g])
             vals.append(w)
     matrix = csr_matrix((vals, (rows, cols)), shape=(n_docs, len(kept)))
-    enc = encoder()
-    enc.warm([x["text"] for x in train])
-    dense = np.array([enc.vector(x["text"]) for x in train]) * scale
+    # main() embedded the whole train split into the cache once; folds only look lines up.
+    dense = np.array([encoder().vector(x["text"]) for x in train]) * scale
     matrix = hstack([matrix, csr_matrix(dense)]).tocsr()
     model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
     model.fit(matrix, labels)
@@ -195,11 +193,7 @@ def cross_validate(train: list[dict[str, str]], c: float, max_features: int,
         for i, held in enumerate(parts):
             rest = [x for j, p in enumerate(parts) if j != i for x in p]
             content, _ = fit(rest, c, max_features, scale=scale)
-            vocab = content["vocab"]
-            model = Model({g: v[0] for g, v in vocab.items()},
-                          {g: v[1] for g, v in vocab.items()}, float(content["intercept"]),
-                          tuple(content["semantic"]["coef"]))
-            checker = Checker(rules, model, scam_examples(rest), encoder())
+            checker = Checker(rules, Model.from_content(content), scam_examples(rest), encoder())
             for x in held:
                 truth = x["label"] in POSITIVE
                 text = disguise(x["text"], rng) if disguised else x["text"]

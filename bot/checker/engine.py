@@ -275,7 +275,6 @@ class Checker:
         return Result(verdict, score, kind, tuple(flags), similar, probability,
                       bool(find_secrets(text)), tuple(reasons))
 
-
     async def check_in_thread(self, text: str, *, unprompted: bool = False) -> Result:
         """``check`` in a worker thread: the embedding takes ~40 ms of CPU (outside the GIL),
         which the event loop, serving every other user, should not wait for."""

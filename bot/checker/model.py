@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 MODEL_FILE = Path(__file__).resolve().parent / "model.json"
 # Scam messages of the corpus's train split: the first confirmed examples to match against.
@@ -84,13 +85,16 @@ class Model:
         """Load the model file; None when there is none (the checker then uses its rules)."""
         if not path.exists():
             return None
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        return cls.from_content(json.loads(path.read_text(encoding="utf-8")))
+
+    @classmethod
+    def from_content(cls, raw: dict[str, Any]) -> Model:
+        """The model a model file holds (as scripts/train_checker.py writes it)."""
         vocab: dict[str, list[float]] = raw["vocab"]
         semantic = raw.get("semantic")
         return cls({g: v[0] for g, v in vocab.items()}, {g: v[1] for g, v in vocab.items()},
                    float(raw["intercept"]),
                    tuple(float(w) for w in semantic["coef"]) if semantic else ())
-
 
 def sigmoid(z: float) -> float:
     """The logistic function, safe for any z."""

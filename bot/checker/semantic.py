@@ -77,9 +77,7 @@ class Encoder:
 
     def vector(self, text: str) -> Sequence[float]:
         """Return the message's embedding (L2-normalised, DIMENSIONS numbers)."""
-        with self._lock:
-            values = self._load().query(semantic_text(text))
-        return [float(x) for x in values]
+        return self.vectors([text])[0]
 
     def vectors(self, texts: Sequence[str]) -> list[Sequence[float]]:
         """Embed many messages at once (training)."""
