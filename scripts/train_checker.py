@@ -1,7 +1,8 @@
 """Fit the message checker's classifier on the corpus's train split and ship it as JSON.
 
-    .venv/bin/python scripts/train_checker.py            # writes bot/checker/model.json
-                                                          # and bot/checker/examples.json
+    .venv/bin/python scripts/train_checker.py            # writes bot/checker/model.json,
+                                                          # bot/checker/examples.json and
+                                                          # bot/checker/neighbours.npz
     .venv/bin/python scripts/train_checker.py --cv        # 5-fold cross-validation of the whole
                                                           # checker on the train split; writes
                                                           # nothing
@@ -16,7 +17,11 @@ the train split and checks the other fifth with the full checker (rules, example
 Features come from bot.checker.model.features so that training and scoring see the same
 numbers, beside each line's sentence embedding (bot.checker.semantic, the encoder the bot runs;
 embeddings are kept in .cache/semantic.npz so a refit or a CV run embeds only new lines); the
-fit is scikit-learn's logistic regression, exported as plain numbers (no pickle).
+fit is scikit-learn's logistic regression, exported as plain numbers (no pickle). A second,
+small logistic regression (the model file's ``stack``) combines that model's log-odds with the
+vote of the nearest train lines by meaning (bot.checker.neighbours); it is fitted on out-of-fold
+log-odds (five inner folds) and leave-one-out votes, so it weighs the vote as it does on unseen
+messages.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from sklearn.linear_model import LogisticRegression
 
 from bot.checker.engine import Checker, Verdict, marks
 from bot.checker.model import MODEL_FILE, Model, features, grams
+from bot.checker.neighbours import NEIGHBOURS_FILE, Neighbours
 from bot.checker.rules import load_rules
 from bot.checker.semantic import DIMENSIONS, ENCODER, semantic_text, shared_encoder
 
@@ -54,6 +60,8 @@ FOLDS = 5
 # (4,291 lines: F1 0.923 vs 0.931 fitted together), an RBF-SVM or a small MLP on the embeddings
 # blended in (6,070 lines: F1 0.923 vs 0.922).
 SEMANTIC_SCALE = 1.0
+# The stack's own fit (two inputs, thousands of lines: barely regularised either way).
+STACK_C = 1.0
 
 
 class CachedEncoder:
@@ -153,6 +161,41 @@ def fit(train: list[dict[str, str]], c: float, max_features: int,
     return content, float(model.score(matrix, labels))
 
 
+def stack(train: list[dict[str, str]], c: float, max_features: int,
+          scale: float, neighbours: Neighbours) -> dict[str, float]:
+    """Fit how the classifier's log-odds and the neighbours' vote combine: on out-of-fold
+    log-odds (the model fitted on four fifths, scoring the fifth) and leave-one-out votes
+    (``neighbours`` holds ``train`` in order)."""
+    rules_only = Checker(load_rules())
+    row = {id(x): i for i, x in enumerate(train)}
+    odds, votes, labels = [], [], []
+    parts = folds(train, "stack")
+    for i, held in enumerate(parts):
+        rest = [x for j, p in enumerate(parts) if j != i for x in p]
+        model = Model.from_content(fit(rest, c, max_features, scale=scale)[0])
+        for x in held:
+            norm, flags, warning = rules_only.signals(x["text"])
+            vector = encoder().vector(x["text"])
+            odds.append(model.log_odds(norm.plain, unicodedata.normalize("NFKC", x["text"]),
+                                       marks(flags, warning), vector))
+            votes.append(neighbours.vote(vector, exclude=row[id(x)]))
+            labels.append(1 if x["label"] in POSITIVE else 0)
+    fitted = LogisticRegression(C=STACK_C).fit(np.column_stack([odds, votes]), labels)
+    return {"logit": round(float(fitted.coef_[0][0]), 6),
+            "vote": round(float(fitted.coef_[0][1]), 6),
+            "intercept": round(float(fitted.intercept_[0]), 6)}
+
+
+def build(train: list[dict[str, str]], c: float, max_features: int,
+          scale: float = SEMANTIC_SCALE) -> tuple[dict[str, Any], Neighbours, float]:
+    """The model file's content (with its stack), the neighbours index, train accuracy."""
+    content, accuracy = fit(train, c, max_features, scale=scale)
+    neighbours = Neighbours.from_vectors([encoder().vector(x["text"]) for x in train],
+                                         [x["label"] in POSITIVE for x in train])
+    content["stack"] = stack(train, c, max_features, scale, neighbours)
+    return content, neighbours, accuracy
+
+
 def scam_examples(train: list[dict[str, str]]) -> list[str]:
     """The confirmed scam messages the checker matches against."""
     return sorted({x["text"] for x in train if x["label"] == "scam"})
@@ -192,8 +235,9 @@ def cross_validate(train: list[dict[str, str]], c: float, max_features: int,
         rng = random.Random(7)
         for i, held in enumerate(parts):
             rest = [x for j, p in enumerate(parts) if j != i for x in p]
-            content, _ = fit(rest, c, max_features, scale=scale)
-            checker = Checker(rules, Model.from_content(content), scam_examples(rest), encoder())
+            content, neighbours, _ = build(rest, c, max_features, scale=scale)
+            checker = Checker(rules, Model.from_content(content), scam_examples(rest), encoder(),
+                              neighbours)
             for x in held:
                 truth = x["label"] in POSITIVE
                 text = disguise(x["text"], rng) if disguised else x["text"]
@@ -237,7 +281,9 @@ def main() -> None:
                        disguised=args.disguised, errors=args.errors,
                        scale=args.semantic_scale)
         return
-    content, accuracy = fit(train, args.c, args.max_features, scale=args.semantic_scale)
+    content, neighbours, accuracy = build(train, args.c, args.max_features,
+                                          scale=args.semantic_scale)
+    neighbours.save(NEIGHBOURS_FILE)
     MODEL_FILE.write_text(json.dumps(content, ensure_ascii=False, sort_keys=True),
                           encoding="utf-8")
     examples = scam_examples(train)
@@ -246,7 +292,8 @@ def main() -> None:
     print(f"trained on {len(train)} lines "
           f"({sum(1 for x in train if x['label'] in POSITIVE)} positive), "
           f"{len(content['vocab'])} n-grams kept; train accuracy {accuracy:.3f}; "
-          f"{len(examples)} scam examples")
+          f"{len(examples)} scam examples, {len(neighbours)} neighbours; "
+          f"stack {content['stack']}")
 
 
 if __name__ == "__main__":

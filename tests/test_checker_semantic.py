@@ -14,6 +14,7 @@ import pytest
 
 from bot.checker.engine import Checker, Verdict, marks
 from bot.checker.model import Model, load_examples
+from bot.checker.neighbours import shared_neighbours
 from bot.checker.rules import load_rules
 from bot.checker.semantic import DIMENSIONS, semantic_text, shared_encoder
 
@@ -92,9 +93,11 @@ def test_the_embedding_moves_the_verdict() -> None:
     assert with_it.probability is not None and bare.probability is not None
     assert abs(with_it.probability - bare.probability) > 0.01
     norm, flags, warning = checker.signals(text)
+    vector, index = shared_encoder().vector(text), shared_neighbours()
+    assert index is not None  # with the nearest messages' vote (test_checker_neighbours.py)
     assert with_it.probability == MODEL.probability(
         norm.plain, unicodedata.normalize("NFKC", text), marks(flags, warning),
-        shared_encoder().vector(text))
+        vector, index.vote(vector))
     assert with_it.verdict in (Verdict.SCAM, Verdict.SUSPICIOUS)
 
 

@@ -6,7 +6,8 @@ Detectors (each a pure function a test can call alone, as in tg-spam's chain):
 - links whose domain borrows JD's name, and caller numbers with +/00 or 192 prefixes;
 - similarity to confirmed scam messages (rapidfuzz, as Cofacts' "N% similar");
 - the statistical classifier (bot/checker/model.py), which also reads the message's sentence
-  embedding (bot/checker/semantic.py).
+  embedding (bot/checker/semantic.py), combined with the vote of the labelled messages nearest
+  in meaning (bot/checker/neighbours.py).
 The verdict is one of four, never "safe": scam, suspicious, spam, no known pattern.
 """
 
@@ -23,6 +24,7 @@ from typing import Protocol
 from rapidfuzz import fuzz, process
 
 from bot.checker.model import Model
+from bot.checker.neighbours import Neighbours, shared_neighbours
 from bot.checker.normalize import Normalized, normalize, spell
 from bot.checker.rules import Rules
 from bot.checker.semantic import shared_encoder
@@ -105,12 +107,16 @@ class Checker:
     """The message checker: rules, known examples and the model, ready to score messages."""
 
     def __init__(self, rules: Rules, model: Model | None = None,
-                 examples: Iterable[str] = (), encoder: Encodes | None = None) -> None:
+                 examples: Iterable[str] = (), encoder: Encodes | None = None,
+                 neighbours: Neighbours | None = None) -> None:
         self.rules = rules
         self.model = model
-        # Only a model with embedding weights needs the encoder (the shared one by default).
+        # Only a model with embedding weights needs the encoder (the shared one by default),
+        # and only one with a stack the neighbours (the shipped index by default).
         self.encoder = encoder if encoder is not None else (
             shared_encoder() if model is not None and model.semantic else None)
+        self.neighbours = neighbours if neighbours is not None else (
+            shared_neighbours() if model is not None and model.stack is not None else None)
         self._terms = [
             _Term(s.id, s.kind, s.weight, normalize(term).plain, spell(term))
             for s in rules.signals for term in s.terms
@@ -121,14 +127,25 @@ class Checker:
         self._examples: list[str] = []
         self.add_examples(examples)
 
-    def add_examples(self, texts: Iterable[str]) -> None:
-        """Add confirmed scam messages to match against (admins grow this list)."""
+    def add_examples(self, texts: Iterable[str]) -> list[str]:
+        """Add scam messages to match against; return those that were new."""
+        new: list[str] = []
         for text in texts:
             plain = _comparable(normalize(text).plain)
             if len(plain) >= 8 and plain not in self._examples:
                 self._examples.append(plain)
+                new.append(text)
+        return new
 
-    # -- detectors ---------------------------------------------------------------------------
+    def add_confirmed(self, texts: Iterable[str]) -> None:
+        """Add scams admins confirmed from reports: matched from then on, and nearest
+        neighbours by meaning (the shipped index already holds the corpus's lines). Embedding
+        takes ~40 ms a message: call from a worker thread."""
+        new = self.add_examples(texts)
+        if new and self.neighbours is not None and self.encoder is not None:
+            vectors = [self.encoder.vector(text) for text in new]
+            self.neighbours = self.neighbours.added(vectors, positive=True)
+
     def red_flags(self, norm: Normalized) -> list[Flag]:
         """Flags from the rules, once per signal, unless the words sit in a warning."""
         found: dict[str, Flag] = {}
@@ -214,7 +231,9 @@ class Checker:
         words, found = unicodedata.normalize("NFKC", text), marks(flags, warning)
         vector = (self.encoder.vector(text)
                   if self.model.semantic and self.encoder is not None else None)
-        return self.model.probability(norm.plain, words, found, vector)
+        vote = (self.neighbours.vote(vector)
+                if vector is not None and self.neighbours is not None else None)
+        return self.model.probability(norm.plain, words, found, vector, vote)
 
     def spam_score(self, norm: Normalized) -> float:
         """How much the message reads like advertising."""

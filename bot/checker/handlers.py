@@ -7,6 +7,7 @@ until then so the report can include it.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 import time
@@ -148,7 +149,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     svc.hooks.export.append(feat.store.export_user)
 
     async def load_examples(_: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        feat.checker.add_examples(await feat.store.examples())
+        # Embedding them takes ~40 ms each: a worker thread, as for checks.
+        await asyncio.to_thread(feat.checker.add_confirmed, await feat.store.examples())
 
     svc.hooks.on_start.append(load_examples)
 
@@ -412,7 +414,7 @@ async def on_decision(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Wh
             await query.answer(me.t("button-stale"), show_alert=True)
             return
         if data.a == "s" and report.text:
-            feat.checker.add_examples([report.text])
+            await asyncio.to_thread(feat.checker.add_confirmed, [report.text])
         await acknowledge(query, me.t("reports-decided"))
         await edit(query, Screen(me.t("reports-done", id=report.id,
                                       decision=me.t("btn-report-scam" if data.a == "s"

@@ -65,19 +65,31 @@ class Model:
     intercept: float
     # Weights of the sentence embedding's dimensions (empty: the model reads n-grams only).
     semantic: tuple[float, ...] = ()
+    # How the log-odds above and the nearest neighbours' vote (bot/checker/neighbours.py) are
+    # combined: weight of the log-odds, weight of the vote, intercept (None: no vote).
+    stack: tuple[float, float, float] | None = None
 
     def logit(self, plain: str, words: str = "", marks: Iterable[str] = ()) -> float:
         """The n-grams' and marks' part of the log-odds (without the embedding's)."""
         return self.intercept + sum(w * self.coef.get(g, 0.0)
                                     for g, w in features(plain, self.idf, words, marks).items())
 
-    def probability(self, plain: str, words: str = "", marks: Iterable[str] = (),
-                    vector: Sequence[float] | None = None) -> float:
-        """Return P(scam or suspicious) for a normalised text (its words, the rules' marks and,
-        when the model has embedding weights, the message's embedding ``vector``)."""
+    def log_odds(self, plain: str, words: str = "", marks: Iterable[str] = (),
+                 vector: Sequence[float] | None = None) -> float:
+        """The n-grams', marks' and (with embedding weights) the embedding's log-odds."""
         z = self.logit(plain, words, marks)
         if self.semantic and vector is not None:
             z += sum(w * x for w, x in zip(self.semantic, vector, strict=True))
+        return z
+
+    def probability(self, plain: str, words: str = "", marks: Iterable[str] = (),
+                    vector: Sequence[float] | None = None, vote: float | None = None) -> float:
+        """Return P(scam or suspicious) for a normalised text (its words, the rules' marks and,
+        when the model has embedding weights, the message's embedding ``vector``), combined
+        with its nearest neighbours' ``vote`` when the model has a ``stack``."""
+        z = self.log_odds(plain, words, marks, vector)
+        if self.stack is not None and vote is not None:
+            z = self.stack[0] * z + self.stack[1] * vote + self.stack[2]
         return sigmoid(z)
 
     @classmethod
@@ -91,10 +103,13 @@ class Model:
     def from_content(cls, raw: dict[str, Any]) -> Model:
         """The model a model file holds (as scripts/train_checker.py writes it)."""
         vocab: dict[str, list[float]] = raw["vocab"]
-        semantic = raw.get("semantic")
+        semantic, stack = raw.get("semantic"), raw.get("stack")
         return cls({g: v[0] for g, v in vocab.items()}, {g: v[1] for g, v in vocab.items()},
                    float(raw["intercept"]),
-                   tuple(float(w) for w in semantic["coef"]) if semantic else ())
+                   tuple(float(w) for w in semantic["coef"]) if semantic else (),
+                   (float(stack["logit"]), float(stack["vote"]), float(stack["intercept"]))
+                   if stack else None)
+
 
 def sigmoid(z: float) -> float:
     """The logistic function, safe for any z."""
