@@ -161,28 +161,37 @@ def fit(train: list[dict[str, str]], c: float, max_features: int,
     return content, float(model.score(matrix, labels))
 
 
+def inputs(text: str, rules_only: Checker) -> tuple[str, str, list[str]]:
+    """What the classifier reads of a message: its normalised text, its words, the rules' marks
+    (as Checker.probability passes them)."""
+    norm, flags, warning = rules_only.signals(text)
+    return norm.plain, unicodedata.normalize("NFKC", text), marks(flags, warning)
+
+
 def stack(train: list[dict[str, str]], c: float, max_features: int,
-          scale: float, neighbours: Neighbours) -> dict[str, float]:
-    """Fit how the classifier's log-odds and the neighbours' vote combine: on out-of-fold
+          scale: float, neighbours: Neighbours, model: Model) -> dict[str, float]:
+    """Fit how the classifier's log-odds and the neighbours' votes combine: on out-of-fold
     log-odds (the model fitted on four fifths, scoring the fifth) and leave-one-out votes
-    (``neighbours`` holds ``train`` in order)."""
+    (``neighbours`` holds ``train`` in order, its wording rows are ``model``'s features)."""
     rules_only = Checker(load_rules())
     row = {id(x): i for i, x in enumerate(train)}
+    seen = [inputs(x["text"], rules_only) for x in train]
     odds, votes, labels = [], [], []
     parts = folds(train, "stack")
     for i, held in enumerate(parts):
         rest = [x for j, p in enumerate(parts) if j != i for x in p]
-        model = Model.from_content(fit(rest, c, max_features, scale=scale)[0])
+        fold_model = Model.from_content(fit(rest, c, max_features, scale=scale)[0])
         for x in held:
-            norm, flags, warning = rules_only.signals(x["text"])
+            n = row[id(x)]
             vector = encoder().vector(x["text"])
-            odds.append(model.log_odds(norm.plain, unicodedata.normalize("NFKC", x["text"]),
-                                       marks(flags, warning), vector))
-            votes.append(neighbours.vote(vector, exclude=row[id(x)]))
+            odds.append(fold_model.log_odds(*seen[n], vector))
+            votes.append((neighbours.vote(vector, exclude=n),
+                          neighbours.word_vote(model.features(*seen[n]), exclude=n)))
             labels.append(1 if x["label"] in POSITIVE else 0)
-    fitted = LogisticRegression(C=STACK_C).fit(np.column_stack([odds, votes]), labels)
+    fitted = LogisticRegression(C=STACK_C).fit(np.column_stack([odds, np.array(votes)]), labels)
     return {"logit": round(float(fitted.coef_[0][0]), 6),
             "vote": round(float(fitted.coef_[0][1]), 6),
+            "words": round(float(fitted.coef_[0][2]), 6),
             "intercept": round(float(fitted.intercept_[0]), 6)}
 
 
@@ -190,9 +199,12 @@ def build(train: list[dict[str, str]], c: float, max_features: int,
           scale: float = SEMANTIC_SCALE) -> tuple[dict[str, Any], Neighbours, float]:
     """The model file's content (with its stack), the neighbours index, train accuracy."""
     content, accuracy = fit(train, c, max_features, scale=scale)
-    neighbours = Neighbours.from_vectors([encoder().vector(x["text"]) for x in train],
-                                         [x["label"] in POSITIVE for x in train])
-    content["stack"] = stack(train, c, max_features, scale, neighbours)
+    model = Model.from_content(content)
+    rules_only = Checker(load_rules())
+    neighbours = Neighbours.from_vectors(
+        [encoder().vector(x["text"]) for x in train], [x["label"] in POSITIVE for x in train],
+        [model.features(*inputs(x["text"], rules_only)) for x in train])
+    content["stack"] = stack(train, c, max_features, scale, neighbours, model)
     return content, neighbours, accuracy
 
 

@@ -94,10 +94,11 @@ def test_the_embedding_moves_the_verdict() -> None:
     assert abs(with_it.probability - bare.probability) > 0.01
     norm, flags, warning = checker.signals(text)
     vector, index = shared_encoder().vector(text), shared_neighbours()
-    assert index is not None  # with the nearest messages' vote (test_checker_neighbours.py)
+    assert index is not None  # with the nearest messages' votes (test_checker_neighbours.py)
+    words, found = unicodedata.normalize("NFKC", text), marks(flags, warning)
     assert with_it.probability == MODEL.probability(
-        norm.plain, unicodedata.normalize("NFKC", text), marks(flags, warning),
-        vector, index.vote(vector))
+        norm.plain, words, found, vector,
+        (index.vote(vector), index.word_vote(MODEL.features(norm.plain, words, found))))
     assert with_it.verdict in (Verdict.SCAM, Verdict.SUSPICIOUS)
 
 

@@ -139,12 +139,18 @@ class Checker:
 
     def add_confirmed(self, texts: Iterable[str]) -> None:
         """Add scams admins confirmed from reports: matched from then on, and nearest
-        neighbours by meaning (the shipped index already holds the corpus's lines). Embedding
-        takes ~40 ms a message: call from a worker thread."""
+        neighbours by meaning and wording (the shipped index already holds the corpus's lines).
+        Embedding takes ~40 ms a message: call from a worker thread."""
         new = self.add_examples(texts)
-        if new and self.neighbours is not None and self.encoder is not None:
-            vectors = [self.encoder.vector(text) for text in new]
-            self.neighbours = self.neighbours.added(vectors, positive=True)
+        if not new or self.neighbours is None or self.encoder is None or self.model is None:
+            return
+        vectors = [self.encoder.vector(text) for text in new]
+        rows = []
+        for text in new:
+            norm, flags, warning = self.signals(text)
+            rows.append(self.model.features(norm.plain, unicodedata.normalize("NFKC", text),
+                                            marks(flags, warning)))
+        self.neighbours = self.neighbours.added(vectors, True, rows)
 
     def red_flags(self, norm: Normalized) -> list[Flag]:
         """Flags from the rules, once per signal, unless the words sit in a warning."""
@@ -231,9 +237,11 @@ class Checker:
         words, found = unicodedata.normalize("NFKC", text), marks(flags, warning)
         vector = (self.encoder.vector(text)
                   if self.model.semantic and self.encoder is not None else None)
-        vote = (self.neighbours.vote(vector)
-                if vector is not None and self.neighbours is not None else None)
-        return self.model.probability(norm.plain, words, found, vector, vote)
+        votes = None
+        if vector is not None and self.neighbours is not None:
+            votes = (self.neighbours.vote(vector),
+                     self.neighbours.word_vote(self.model.features(norm.plain, words, found)))
+        return self.model.probability(norm.plain, words, found, vector, votes)
 
     def spam_score(self, norm: Normalized) -> float:
         """How much the message reads like advertising."""

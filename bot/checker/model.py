@@ -57,6 +57,17 @@ def features(plain: str, idf: dict[str, float], words: str = "",
 
 
 @dataclass(frozen=True)
+class Stack:
+    """Weights of the classifier's log-odds and of the neighbours' votes, by meaning and by
+    wording, and an intercept: a second logistic regression over the three."""
+
+    logit: float
+    vote: float
+    words: float
+    intercept: float
+
+
+@dataclass(frozen=True)
 class Model:
     """The shipped classifier: probability that a message is a scam or suspicious."""
 
@@ -65,14 +76,18 @@ class Model:
     intercept: float
     # Weights of the sentence embedding's dimensions (empty: the model reads n-grams only).
     semantic: tuple[float, ...] = ()
-    # How the log-odds above and the nearest neighbours' vote (bot/checker/neighbours.py) are
-    # combined: weight of the log-odds, weight of the vote, intercept (None: no vote).
-    stack: tuple[float, float, float] | None = None
+    # How the log-odds above and the nearest neighbours' votes (bot/checker/neighbours.py) are
+    # combined (None: the log-odds alone).
+    stack: Stack | None = None
 
     def logit(self, plain: str, words: str = "", marks: Iterable[str] = ()) -> float:
         """The n-grams' and marks' part of the log-odds (without the embedding's)."""
         return self.intercept + sum(w * self.coef.get(g, 0.0)
                                     for g, w in features(plain, self.idf, words, marks).items())
+
+    def features(self, plain: str, words: str = "", marks: Iterable[str] = ()) -> dict[str, float]:
+        """The message's TF-IDF row over this model's n-grams (the wording neighbours use it)."""
+        return features(plain, self.idf, words, marks)
 
     def log_odds(self, plain: str, words: str = "", marks: Iterable[str] = (),
                  vector: Sequence[float] | None = None) -> float:
@@ -83,13 +98,16 @@ class Model:
         return z
 
     def probability(self, plain: str, words: str = "", marks: Iterable[str] = (),
-                    vector: Sequence[float] | None = None, vote: float | None = None) -> float:
+                    vector: Sequence[float] | None = None,
+                    votes: tuple[float, float] | None = None) -> float:
         """Return P(scam or suspicious) for a normalised text (its words, the rules' marks and,
         when the model has embedding weights, the message's embedding ``vector``), combined
-        with its nearest neighbours' ``vote`` when the model has a ``stack``."""
+        with its nearest neighbours' ``votes`` (by meaning, by wording) when the model has a
+        ``stack``."""
         z = self.log_odds(plain, words, marks, vector)
-        if self.stack is not None and vote is not None:
-            z = self.stack[0] * z + self.stack[1] * vote + self.stack[2]
+        if self.stack is not None and votes is not None:
+            s = self.stack
+            z = s.logit * z + s.vote * votes[0] + s.words * votes[1] + s.intercept
         return sigmoid(z)
 
     @classmethod
@@ -107,7 +125,8 @@ class Model:
         return cls({g: v[0] for g, v in vocab.items()}, {g: v[1] for g, v in vocab.items()},
                    float(raw["intercept"]),
                    tuple(float(w) for w in semantic["coef"]) if semantic else (),
-                   (float(stack["logit"]), float(stack["vote"]), float(stack["intercept"]))
+                   Stack(float(stack["logit"]), float(stack["vote"]),
+                         float(stack.get("words", 0.0)), float(stack["intercept"]))
                    if stack else None)
 
 
