@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.checker.engine import Checker, Verdict
+from bot.checker.engine import (
+    MODEL_SUSPICIOUS,
+    MODEL_SUSPICIOUS_UNPROMPTED,
+    MODEL_VETO,
+    Checker,
+    Verdict,
+)
 from bot.checker.handlers import feature, mask
 from bot.checker.model import Model
 from bot.checker.normalize import normalize, spell
@@ -366,12 +373,14 @@ def test_english_scripts_raise_red_flags(text: str, kind: str | None) -> None:
 
 
 def test_the_classifier_alone_needs_more_on_unprompted_text() -> None:
-    # Asked to check, the classifier's 0.57 is enough (threshold chosen on train CV); typed with
-    # no question open it is not, even beside a red flag, until the stricter 0.6.
-    assert Checker._model_says(0.57, 1.0, 0.0, 20, unprompted=False)
-    assert not Checker._model_says(0.57, 1.0, 0.0, 20, unprompted=True)
-    assert Checker._model_says(0.62, 1.0, 0.0, 20, unprompted=True)
-    assert not Checker._model_says(0.52, 0.0, 0.0, 20, unprompted=False)
+    # Asked to check, a probability over the threshold chosen on train CV is enough; typed with
+    # no question open it is not, even beside a red flag, until the stricter one.
+    assert MODEL_SUSPICIOUS < MODEL_SUSPICIOUS_UNPROMPTED
+    between = (MODEL_SUSPICIOUS + MODEL_SUSPICIOUS_UNPROMPTED) / 2
+    assert Checker._model_says(between, 1.0, 0.0, 20, unprompted=False)
+    assert not Checker._model_says(between, 1.0, 0.0, 20, unprompted=True)
+    assert Checker._model_says(MODEL_SUSPICIOUS_UNPROMPTED + 0.02, 1.0, 0.0, 20, unprompted=True)
+    assert not Checker._model_says(MODEL_SUSPICIOUS - 0.03, 0.0, 0.0, 20, unprompted=False)
 
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
@@ -434,8 +443,12 @@ def test_red_flags_the_classifier_firmly_rejects_do_not_decide() -> None:
     sure_not = Model({}, {}, -5.0)  # probability 0.007 whatever the text
     vetoed = Checker(rules, sure_not).check(text)
     assert vetoed.verdict is Verdict.UNKNOWN and vetoed.flags and vetoed.probability is not None
-    unsure = Model({}, {}, -1.0)  # 0.27: above the veto, below the classifier's own threshold
-    assert Checker(rules, unsure).check(text).verdict is Verdict.SCAM
+    # Above the veto, below the classifier's own threshold: the flags decide.
+    p = (MODEL_VETO + MODEL_SUSPICIOUS) / 2
+    unsure = Model({}, {}, math.log(p / (1 - p)))
+    result = Checker(rules, unsure).check(text)
+    assert result.verdict is Verdict.SCAM and result.probability is not None
+    assert MODEL_VETO < result.probability < MODEL_SUSPICIOUS
 
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
