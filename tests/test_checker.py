@@ -243,6 +243,29 @@ async def test_reports_reach_admins_and_a_confirmed_scam_is_matched(h: Harness) 
     assert h.saw(ADMIN, "alert-confirm", users=0, groups=0)
 
 
+async def test_a_message_cleared_by_admins_counts_against_calling_its_like_a_scam(
+        h: Harness) -> None:
+    """A false positive reported and marked "not a scam" becomes a neighbour that votes so:
+    the same message, and one that says the same, score lower from then on."""
+    message = "Are we still on for lunch tomorrow? I booked the usual place for 12:30."
+    checker = feature(h.svc).checker
+    assert checker.neighbours is not None
+    size, before = len(checker.neighbours), checker.check(message).probability
+    await consent(h, lang="en")
+    await h.send("/check " + message, lang="en")
+    await h.press(h.t("btn-checker-wrong", "en"))
+    await h.send("/reports", user=ADMIN)
+    await h.press(h.t("btn-report-not"), user=ADMIN)
+    assert h.saw(ADMIN, "reports-done", id=1, decision=h.t("btn-report-not"))
+    checker = feature(h.svc).checker
+    assert checker.neighbours is not None and len(checker.neighbours) == size + 1
+    after = checker.check(message).probability
+    assert before is not None and after is not None and after < before
+    # The stored report is masked: the index holds that, once however often it is cleared.
+    checker.add_cleared([mask(message)])
+    assert len(checker.neighbours) == size + 1
+
+
 GROUP = -100777
 SCAM = "您好我是京东金融客服，您的白条需要注销，否则影响征信，请下载腾讯会议开启屏幕共享"
 

@@ -130,6 +130,7 @@ class Checker:
         self._warnings = [normalize(w).plain for w in rules.warning_words]
         self._markers = [normalize(w).plain for w in rules.warning_markers]
         self._examples: list[str] = []
+        self._cleared: set[str] = set()
         self.add_examples(examples)
 
     def add_examples(self, texts: Iterable[str]) -> list[str]:
@@ -146,16 +147,29 @@ class Checker:
         """Add scams admins confirmed from reports: matched from then on, and nearest
         neighbours by meaning and wording (the shipped index already holds the corpus's lines).
         Embedding takes ~40 ms a message: call from a worker thread."""
-        new = self.add_examples(texts)
-        if not new or self.neighbours is None or self.encoder is None or self.model is None:
+        self._add_neighbours(self.add_examples(texts), positive=True)
+
+    def add_cleared(self, texts: Iterable[str]) -> None:
+        """Add reported messages admins marked "not a scam": neighbours that vote against
+        calling the same message, or one that says the same, a scam again (from a thread)."""
+        new = []
+        for text in texts:
+            plain = _comparable(normalize(text).plain)
+            if plain not in self._cleared:
+                self._cleared.add(plain)
+                new.append(text)
+        self._add_neighbours(new, positive=False)
+
+    def _add_neighbours(self, texts: list[str], positive: bool) -> None:
+        if not texts or self.neighbours is None or self.encoder is None or self.model is None:
             return
-        vectors = [self.encoder.vector(text) for text in new]
+        vectors = [self.encoder.vector(text) for text in texts]
         rows = []
-        for text in new:
+        for text in texts:
             norm, flags, warning = self.signals(text)
             rows.append(self.model.features(norm.plain, unicodedata.normalize("NFKC", text),
                                             marks(flags, warning)))
-        self.neighbours = self.neighbours.added(vectors, True, rows)
+        self.neighbours = self.neighbours.added(vectors, positive, rows)
 
     def red_flags(self, norm: Normalized) -> list[Flag]:
         """Flags from the rules, once per signal, unless the words sit in a warning."""

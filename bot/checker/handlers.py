@@ -151,6 +151,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     async def load_examples(_: Application[Any, Any, Any, Any, Any, Any]) -> None:
         # Embedding them takes ~40 ms each: a worker thread, as for checks.
         await asyncio.to_thread(feat.checker.add_confirmed, await feat.store.examples())
+        await asyncio.to_thread(feat.checker.add_cleared, await feat.store.cleared())
 
     svc.hooks.on_start.append(load_examples)
 
@@ -400,7 +401,8 @@ async def reports(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_decision(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Who,
                       query: CallbackQuery, data: ReportDecision) -> None:
-    """Mark a report; a confirmed scam is matched from then on and may become an alert."""
+    """Mark a report; a confirmed scam is matched from then on and may become an alert, and
+    a message cleared as "not a scam" counts against calling its like one."""
     if me.user.id not in me.svc.settings.admin_ids:
         await query.answer(me.t("reports-only-admins"), show_alert=True)
         return
@@ -413,8 +415,9 @@ async def on_decision(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Wh
         if not await feat.store.decide(report, data.a == "s", me.user.id, me.svc.now()):
             await query.answer(me.t("button-stale"), show_alert=True)
             return
-        if data.a == "s" and report.text:
-            await asyncio.to_thread(feat.checker.add_confirmed, [report.text])
+        if report.text:
+            await asyncio.to_thread(feat.checker.add_confirmed if data.a == "s"
+                                    else feat.checker.add_cleared, [report.text])
         await acknowledge(query, me.t("reports-decided"))
         await edit(query, Screen(me.t("reports-done", id=report.id,
                                       decision=me.t("btn-report-scam" if data.a == "s"

@@ -68,6 +68,13 @@ class CheckerStore:
         return [str(r[0]) for r in await self.db.fetch(
             "SELECT text FROM checker_examples ORDER BY id")]
 
+    async def cleared(self) -> list[str]:
+        """Return the reported messages admins marked "not a scam" (masked texts; they go
+        with the reporter's data)."""
+        return [str(r[0]) for r in await self.db.fetch(
+            "SELECT text FROM checker_reports WHERE status='not_scam' AND text IS NOT NULL "
+            "ORDER BY id")]
+
     async def export_user(self, user_id: int) -> dict[str, Any]:
         """The user's reports, for /export."""
         rows = [dict(r) for r in await self.db.fetch(
