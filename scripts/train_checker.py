@@ -19,20 +19,20 @@ numbers, beside each line's sentence embedding (bot.checker.semantic, the encode
 embeddings are kept in .cache/semantic.npz so a refit or a CV run embeds only new lines); the
 fit is scikit-learn's logistic regression, exported as plain numbers (no pickle). A second,
 small logistic regression (the model file's ``stack``) combines that model's log-odds with the
-vote of the nearest train lines by meaning (bot.checker.neighbours); it is fitted on out-of-fold
-log-odds (five inner folds) and leave-one-out votes, so it weighs the vote as it does on unseen
-messages.
+votes of the nearest train lines by meaning and by wording (bot.checker.neighbours); it is fitted
+on out-of-fold log-odds (five inner folds) and leave-one-out votes, so it weighs the votes as
+they come out on unseen messages.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import math
 import random
 import sys
-import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,7 @@ import numpy as np
 from scipy.sparse import csr_matrix, hstack
 from sklearn.linear_model import LogisticRegression
 
-from bot.checker.engine import Checker, Verdict, marks
+from bot.checker.engine import Checker, Verdict
 from bot.checker.model import MODEL_FILE, Model, features, grams
 from bot.checker.neighbours import NEIGHBOURS_FILE, Neighbours
 from bot.checker.rules import load_rules
@@ -116,13 +116,10 @@ def fit(train: list[dict[str, str]], c: float, max_features: int,
         use_marks: bool = True, scale: float = SEMANTIC_SCALE) -> tuple[dict[str, Any], float]:
     """Fit the classifier on some lines; return the model file's content and train accuracy.
     ``use_marks``: also feed it what the rules found in each line (bot.checker.engine.marks)."""
-    rules_only = Checker(load_rules())
-    plains, tags = [], []
-    for x in train:
-        norm, flags, warning = rules_only.signals(x["text"])
-        plains.append(norm.plain)
-        tags.append(marks(flags, warning) if use_marks else [])
-    words = [unicodedata.normalize("NFKC", x["text"]) for x in train]
+    read = [reading(x["text"]) for x in train]
+    plains = [plain for plain, _, _ in read]
+    words = [text for _, text, _ in read]
+    tags = [list(found) if use_marks else [] for _, _, found in read]
     labels = [1 if x["label"] in POSITIVE else 0 for x in train]
     df: Counter[str] = Counter()
     for plain, text, tag in zip(plains, words, tags, strict=True):
@@ -161,11 +158,17 @@ def fit(train: list[dict[str, str]], c: float, max_features: int,
     return content, float(model.score(matrix, labels))
 
 
-def inputs(text: str, rules_only: Checker) -> tuple[str, str, list[str]]:
-    """What the classifier reads of a message: its normalised text, its words, the rules' marks
-    (as Checker.probability passes them)."""
-    norm, flags, warning = rules_only.signals(text)
-    return norm.plain, unicodedata.normalize("NFKC", text), marks(flags, warning)
+@functools.cache
+def rules_only() -> Checker:
+    return Checker(load_rules())
+
+
+@functools.cache
+def reading(text: str) -> tuple[str, str, tuple[str, ...]]:
+    """What the classifier reads of a line (Checker.reading), once per line however many
+    folds fit on it."""
+    plain, words, found = rules_only().reading(text)
+    return plain, words, tuple(found)
 
 
 def stack(train: list[dict[str, str]], c: float, max_features: int,
@@ -173,9 +176,7 @@ def stack(train: list[dict[str, str]], c: float, max_features: int,
     """Fit how the classifier's log-odds and the neighbours' votes combine: on out-of-fold
     log-odds (the model fitted on four fifths, scoring the fifth) and leave-one-out votes
     (``neighbours`` holds ``train`` in order, its wording rows are ``model``'s features)."""
-    rules_only = Checker(load_rules())
     row = {id(x): i for i, x in enumerate(train)}
-    seen = [inputs(x["text"], rules_only) for x in train]
     odds, votes, labels = [], [], []
     parts = folds(train, "stack")
     for i, held in enumerate(parts):
@@ -184,9 +185,9 @@ def stack(train: list[dict[str, str]], c: float, max_features: int,
         for x in held:
             n = row[id(x)]
             vector = encoder().vector(x["text"])
-            odds.append(fold_model.log_odds(*seen[n], vector))
+            odds.append(fold_model.log_odds(*reading(x["text"]), vector))
             votes.append((neighbours.vote(vector, exclude=n),
-                          neighbours.word_vote(model.features(*seen[n]), exclude=n)))
+                          neighbours.word_vote(model.features(*reading(x["text"])), exclude=n)))
             labels.append(1 if x["label"] in POSITIVE else 0)
     fitted = LogisticRegression(C=STACK_C).fit(np.column_stack([odds, np.array(votes)]), labels)
     return {"logit": round(float(fitted.coef_[0][0]), 6),
@@ -200,10 +201,9 @@ def build(train: list[dict[str, str]], c: float, max_features: int,
     """The model file's content (with its stack), the neighbours index, train accuracy."""
     content, accuracy = fit(train, c, max_features, scale=scale)
     model = Model.from_content(content)
-    rules_only = Checker(load_rules())
     neighbours = Neighbours.from_vectors(
         [encoder().vector(x["text"]) for x in train], [x["label"] in POSITIVE for x in train],
-        [model.features(*inputs(x["text"], rules_only)) for x in train])
+        [model.features(*reading(x["text"])) for x in train])
     content["stack"] = stack(train, c, max_features, scale, neighbours, model)
     return content, neighbours, accuracy
 

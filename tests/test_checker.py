@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 from pathlib import Path
@@ -264,6 +265,18 @@ async def test_a_message_cleared_by_admins_counts_against_calling_its_like_a_sca
     # The stored report is masked: the index holds that, once however often it is cleared.
     checker.add_cleared([mask(message)])
     assert len(checker.neighbours) == size + 1
+    # Started again, the bot reads the decided reports back (their embedding in the background).
+    again = await start_harness(h.settings, h.clock)
+    try:
+        other = feature(again.svc).checker
+        for _ in range(400):
+            if other.neighbours is not None and len(other.neighbours) == size + 1:
+                break
+            await asyncio.sleep(0.05)
+        assert other.neighbours is not None and len(other.neighbours) == size + 1
+        assert other.check(message).probability == after
+    finally:
+        await stop_harness(again)
 
 
 GROUP = -100777

@@ -6,8 +6,8 @@ Detectors (each a pure function a test can call alone, as in tg-spam's chain):
 - links whose domain borrows JD's name, and caller numbers with +/00 or 192 prefixes;
 - similarity to confirmed scam messages (rapidfuzz, as Cofacts' "N% similar");
 - the statistical classifier (bot/checker/model.py), which also reads the message's sentence
-  embedding (bot/checker/semantic.py), combined with the vote of the labelled messages nearest
-  in meaning (bot/checker/neighbours.py).
+  embedding (bot/checker/semantic.py), combined with the votes of the labelled messages nearest
+  in meaning and in wording (bot/checker/neighbours.py).
 The verdict is one of four, never "safe": scam, suspicious, spam, no known pattern.
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -131,6 +132,7 @@ class Checker:
         self._markers = [normalize(w).plain for w in rules.warning_markers]
         self._examples: list[str] = []
         self._cleared: set[str] = set()
+        self._adding = threading.Lock()
         self.add_examples(examples)
 
     def add_examples(self, texts: Iterable[str]) -> list[str]:
@@ -147,7 +149,7 @@ class Checker:
         """Add scams admins confirmed from reports: matched from then on, and nearest
         neighbours by meaning and wording (the shipped index already holds the corpus's lines).
         Embedding takes ~40 ms a message: call from a worker thread."""
-        self._add_neighbours(self.add_examples(texts), positive=True)
+        self.add_neighbours(self.add_examples(texts), positive=True)
 
     def add_cleared(self, texts: Iterable[str]) -> None:
         """Add reported messages admins marked "not a scam": neighbours that vote against
@@ -158,18 +160,25 @@ class Checker:
             if plain not in self._cleared:
                 self._cleared.add(plain)
                 new.append(text)
-        self._add_neighbours(new, positive=False)
+        self.add_neighbours(new, positive=False)
 
-    def _add_neighbours(self, texts: list[str], positive: bool) -> None:
+    def add_neighbours(self, texts: Sequence[str], positive: bool) -> None:
+        """Add messages with one label to this checker's own copy of the index (from a
+        thread: each is embedded)."""
         if not texts or self.neighbours is None or self.encoder is None or self.model is None:
             return
+        model = self.model
         vectors = [self.encoder.vector(text) for text in texts]
-        rows = []
-        for text in texts:
-            norm, flags, warning = self.signals(text)
-            rows.append(self.model.features(norm.plain, unicodedata.normalize("NFKC", text),
-                                            marks(flags, warning)))
-        self.neighbours = self.neighbours.added(vectors, positive, rows)
+        rows = [model.features(*self.reading(text)) for text in texts]
+        with self._adding:  # two threads adding at once: neither addition is lost
+            assert self.neighbours is not None
+            self.neighbours = self.neighbours.added(vectors, positive, rows)
+
+    def reading(self, text: str) -> tuple[str, str, list[str]]:
+        """What the classifier reads of a message: its normalised text, its words (NFKC) and
+        the rules' marks (training reads the corpus the same way)."""
+        norm, flags, warning = self.signals(text)
+        return norm.plain, unicodedata.normalize("NFKC", text), marks(flags, warning)
 
     def red_flags(self, norm: Normalized) -> list[Flag]:
         """Flags from the rules, once per signal, unless the words sit in a warning."""
@@ -254,13 +263,13 @@ class Checker:
         if self.model is None:
             return None
         words, found = unicodedata.normalize("NFKC", text), marks(flags, warning)
+        row = self.model.features(norm.plain, words, found)
         vector = (self.encoder.vector(text)
                   if self.model.semantic and self.encoder is not None else None)
         votes = None
         if vector is not None and self.neighbours is not None:
-            votes = (self.neighbours.vote(vector),
-                     self.neighbours.word_vote(self.model.features(norm.plain, words, found)))
-        return self.model.probability(norm.plain, words, found, vector, votes)
+            votes = (self.neighbours.vote(vector), self.neighbours.word_vote(row))
+        return self.model.probability(norm.plain, words, found, vector, votes, row)
 
     def spam_score(self, norm: Normalized) -> float:
         """How much the message reads like advertising."""

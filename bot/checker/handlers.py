@@ -148,10 +148,17 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     svc.hooks.stray_text.append(stray_text)
     svc.hooks.export.append(feat.store.export_user)
 
-    async def load_examples(_: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        # Embedding them takes ~40 ms each: a worker thread, as for checks.
-        await asyncio.to_thread(feat.checker.add_confirmed, await feat.store.examples())
-        await asyncio.to_thread(feat.checker.add_cleared, await feat.store.cleared())
+    async def load_examples(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        # Matched at once; as neighbours in the background, in a worker thread: each takes
+        # ~40 ms to embed, and a long list of decided reports must not hold up the start.
+        scams = feat.checker.add_examples(await feat.store.examples())
+        cleared = await feat.store.cleared()
+
+        def learn() -> None:
+            feat.checker.add_neighbours(scams, positive=True)
+            feat.checker.add_cleared(cleared)
+
+        app.create_task(asyncio.to_thread(learn), name="checker-neighbours")
 
     svc.hooks.on_start.append(load_examples)
 

@@ -80,31 +80,36 @@ class Model:
     # combined (None: the log-odds alone).
     stack: Stack | None = None
 
-    def logit(self, plain: str, words: str = "", marks: Iterable[str] = ()) -> float:
-        """The n-grams' and marks' part of the log-odds (without the embedding's)."""
-        return self.intercept + sum(w * self.coef.get(g, 0.0)
-                                    for g, w in features(plain, self.idf, words, marks).items())
+    def logit(self, plain: str, words: str = "", marks: Iterable[str] = (),
+              row: dict[str, float] | None = None) -> float:
+        """The n-grams' and marks' part of the log-odds (without the embedding's); ``row``: the
+        message's ``features``, when the caller has them already."""
+        if row is None:
+            row = features(plain, self.idf, words, marks)
+        return self.intercept + sum(w * self.coef.get(g, 0.0) for g, w in row.items())
 
     def features(self, plain: str, words: str = "", marks: Iterable[str] = ()) -> dict[str, float]:
         """The message's TF-IDF row over this model's n-grams (the wording neighbours use it)."""
         return features(plain, self.idf, words, marks)
 
     def log_odds(self, plain: str, words: str = "", marks: Iterable[str] = (),
-                 vector: Sequence[float] | None = None) -> float:
+                 vector: Sequence[float] | None = None,
+                 row: dict[str, float] | None = None) -> float:
         """The n-grams', marks' and (with embedding weights) the embedding's log-odds."""
-        z = self.logit(plain, words, marks)
+        z = self.logit(plain, words, marks, row)
         if self.semantic and vector is not None:
             z += sum(w * x for w, x in zip(self.semantic, vector, strict=True))
         return z
 
     def probability(self, plain: str, words: str = "", marks: Iterable[str] = (),
                     vector: Sequence[float] | None = None,
-                    votes: tuple[float, float] | None = None) -> float:
+                    votes: tuple[float, float] | None = None,
+                    row: dict[str, float] | None = None) -> float:
         """Return P(scam or suspicious) for a normalised text (its words, the rules' marks and,
         when the model has embedding weights, the message's embedding ``vector``), combined
         with its nearest neighbours' ``votes`` (by meaning, by wording) when the model has a
-        ``stack``."""
-        z = self.log_odds(plain, words, marks, vector)
+        ``stack``. ``row``: the message's ``features``, when the caller has them already."""
+        z = self.log_odds(plain, words, marks, vector, row)
         if self.stack is not None and votes is not None:
             s = self.stack
             z = s.logit * z + s.vote * votes[0] + s.words * votes[1] + s.intercept
