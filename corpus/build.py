@@ -41,7 +41,8 @@ BATCHES = ("s0001", "s0409", "s0424", "s0626", "s0817", "s0988", "s1046", "s1086
            "s9971", "s10143", "s10293", "s10450", "s10594", "s10745", "s10920", "s11080",
            "s11240", "s11426", "s11609", "s11799", "s11974", "s12172", "s12362", "s12548",
            "s12738", "s12928", "s13115", "s13301", "s13474", "s13660", "s13845", "s14034",
-           "s14224", "s14412", "s14602", "s14790", "s14976", "s15162", "s15358", "s15548")
+           "s14224", "s14412", "s14602", "s14790", "s14976", "s15162", "s15358", "s15548",
+           "s15732", "s15916", "s16096", "s16286", "s16451", "s16635", "s16825", "s17008")
 # Test lines that sat in the train split of an earlier commit of this corpus (22050f8 and
 # b8200c8, before the split was made append-only). The shipped checker model was fitted on
 # 22050f8's train split, so these lines are not unseen: report test figures with and without
