@@ -274,7 +274,10 @@ def cross_validate(train: list[dict[str, str]], c: float, max_features: int,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--max-features", type=int, default=20000)
+    # The n-grams kept, by document frequency. 20,000 until the train split passed 12,000 lines
+    # (train accuracy fell to 0.994); 5-fold CV on 12,021 lines, 20,000 -> 40,000: precision
+    # 0.943 -> 0.945, recall 0.940 -> 0.944.
+    parser.add_argument("--max-features", type=int, default=40000)
     parser.add_argument("--c", type=float, default=16.0)  # chosen by 5-fold CV on train
     parser.add_argument("--cv", action="store_true", help="cross-validate on train, write nothing")
     parser.add_argument("--seeds", type=int, default=1,
